@@ -1,0 +1,187 @@
+"""Boilerplate removal: whole paragraphs that are not part of the article.
+
+Each paragraph is matched against the ``[[boilerplate]]`` rules (built-in
+``rules/boilerplate.toml`` plus the user's files), in file order. Where a rule
+may act depends on the document's structure:
+
+- ``anywhere`` rules describe text that is never article prose (a separator,
+  a date strip, a caption that ends in a photo credit, ``Follow us on …`` at
+  the start of a paragraph);
+- ``edge`` rules (``top``, ``bottom``) describe text that could be prose (an
+  author's biography, ``By Jane Doe``, a short ``Label:``) and act only in the
+  *edge runs*: the paragraphs before the first, or after the last, paragraph
+  of prose that no rule matched. Prose here is a paragraph of at least
+  ``PROSE_MIN_WORDS`` words with sentence punctuation in it.
+
+One rule is structural and written here, not in a file: ``image-alt-text``
+removes a short line with no sentence in it that stands right before or after
+a removed image caption or credit and whose words all occur in that caption
+(``Jens Stoltenberg NATO 1`` above the caption that names him), or that is an
+image file name.
+
+Limits: a paragraph is removed whole or kept whole, so boilerplate glued
+inside an article sentence stays; a rule phrase in a language the rules do not
+cover is not seen; an article made only of short lines (a list, a poem) has no
+prose to bound its edge runs, so edge rules act on all of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.result import Edit
+from cleancorp.rules import BoilerplateRule, RuleSet, load_rules
+
+STAGE = "boilerplate"
+PROSE_MIN_WORDS = 10
+SENTENCE_PUNCTUATION_RE = re.compile(r"[.!?…。！？]")
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|tiff?)\W*$", re.IGNORECASE)
+
+ALT_TEXT_RULE_ID = "image-alt-text"
+ALT_TEXT_CATEGORY = "image_alt_text"
+ALT_TEXT_MAX_WORDS = 10
+IMAGE_CATEGORIES = frozenset({"image_caption", "image_credit"})
+
+
+def count_words(text: str) -> int:
+    """White-space-separated tokens; a CJK character counts as half a word.
+
+    >>> count_words("NATO admits munitions race")
+    4
+    >>> count_words("北约承认弹药竞赛")
+    4
+    """
+    cjk = len(CJK_RE.findall(text)) if not text.isascii() else 0
+    return len(text.split()) + cjk // 2
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Why a paragraph is removed: the rule's id and category."""
+
+    rule: str
+    category: str
+
+
+def _fits(rule: BoilerplateRule, words: int) -> bool:
+    return (rule.max_words is None or words <= rule.max_words) and (
+        rule.min_words is None or words >= rule.min_words
+    )
+
+
+def _candidates(
+    text: str, rules: Sequence[BoilerplateRule]
+) -> tuple[BoilerplateRule | None, BoilerplateRule | None]:
+    """The first matching ``anywhere`` rule and the first matching positional one."""
+    words = count_words(text)
+    anywhere: BoilerplateRule | None = None
+    positional: BoilerplateRule | None = None
+    for rule in rules:
+        if rule.where == "anywhere":
+            if anywhere is None and _fits(rule, words) and rule.pattern.search(text):
+                return rule, positional
+        elif positional is None and _fits(rule, words) and rule.pattern.search(text):
+            positional = rule
+    return anywhere, positional
+
+
+def _is_prose(text: str) -> bool:
+    return count_words(text) >= PROSE_MIN_WORDS and SENTENCE_PUNCTUATION_RE.search(text) is not None
+
+
+def _is_alt_text(text: str, caption: str) -> bool:
+    if count_words(text) > ALT_TEXT_MAX_WORDS or SENTENCE_PUNCTUATION_RE.search(text[-1:]):
+        return False
+    if IMAGE_FILE_RE.search(text):
+        return True
+    words = {w.casefold() for w in WORD_RE.findall(text)}
+    caption_words = {w.casefold() for w in WORD_RE.findall(caption)}
+    return bool(words) and words <= caption_words
+
+
+def classify_paragraphs(
+    paragraphs: Sequence[str], rules: Sequence[BoilerplateRule]
+) -> list[Decision | None]:
+    """For each paragraph, the rule that removes it, or ``None`` to keep it.
+
+    Empty strings stand for paragraphs already removed; they are kept out of
+    the structure (they are neither prose nor boilerplate).
+    """
+    candidates = [_candidates(p, rules) if p else (None, None) for p in paragraphs]
+    prose = [
+        i for i, (p, (anywhere, positional)) in enumerate(zip(paragraphs, candidates, strict=True))
+        if p and anywhere is None and positional is None and _is_prose(p)
+    ]
+    first_prose = prose[0] if prose else len(paragraphs)
+    last_prose = prose[-1] if prose else -1
+
+    decisions: list[Decision | None] = []
+    for index, (anywhere, positional) in enumerate(candidates):
+        rule = anywhere
+        if rule is None and positional is not None:
+            top, bottom = index < first_prose, index > last_prose
+            if (
+                (positional.where == "edge" and (top or bottom))
+                or (positional.where == "top" and top)
+                or (positional.where == "bottom" and bottom)
+            ):
+                rule = positional
+        decisions.append(Decision(rule.id, rule.category) if rule else None)
+
+    for index, decision in enumerate(decisions):
+        if decision is None or decision.category not in IMAGE_CATEGORIES:
+            continue
+        for neighbour in (index - 1, index + 1):
+            if (
+                0 <= neighbour < len(paragraphs)
+                and decisions[neighbour] is None
+                and paragraphs[neighbour]
+                and _is_alt_text(paragraphs[neighbour], paragraphs[index])
+            ):
+                decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
+    return decisions
+
+
+def select_rules(
+    rules: RuleSet,
+    *,
+    keep_categories: frozenset[str] = frozenset(),
+    disabled_rules: frozenset[str] = frozenset(),
+) -> tuple[BoilerplateRule, ...]:
+    """The boilerplate rules left once categories and rule ids are switched off."""
+    return tuple(
+        r for r in rules.boilerplate
+        if r.category not in keep_categories and r.id not in disabled_rules
+    )
+
+
+def remove_paragraphs(
+    paragraphs: list[str],
+    rules: Sequence[BoilerplateRule],
+    edits: list[Edit],
+    *,
+    alt_text: bool = True,
+) -> None:
+    """Blank the boilerplate paragraphs of ``paragraphs`` in place, recording drops."""
+    for index, decision in enumerate(classify_paragraphs(paragraphs, rules)):
+        if decision is None or (decision.rule == ALT_TEXT_RULE_ID and not alt_text):
+            continue
+        edits.append(Edit(STAGE, decision.rule, decision.category, "drop", index, 0,
+                          paragraphs[index], ""))
+        paragraphs[index] = ""
+
+
+def remove_boilerplate(text: str, *, rules: RuleSet | None = None) -> str:
+    """Remove boilerplate paragraphs from text and return what is left.
+
+    >>> remove_boilerplate("Follow us on Twitter and Facebook.\\nThe council met on Monday.")
+    'The council met on Monday.'
+    """
+    paragraphs = list(split_paragraphs(text))
+    remove_paragraphs(paragraphs, (rules or load_rules()).boilerplate, [])
+    return join_paragraphs(paragraphs)

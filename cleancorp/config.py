@@ -1,0 +1,124 @@
+"""CleanConfig: every option of :func:`cleancorp.clean`, frozen and validated."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cleancorp.language import BACKENDS, supported_languages
+from cleancorp.rules import RuleSet, load_rules
+
+# Categories given by code rather than by a rule file.
+CODE_CATEGORIES = frozenset({"image_alt_text"})
+CODE_RULE_IDS = frozenset({"image-alt-text"})
+
+
+def _frozen(name: str, value: Iterable[str] | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        raise TypeError(f"{name} takes a collection of strings, not the string {value!r}: "
+                        f"write {name}=[{value!r}]")
+    return frozenset(value)
+
+
+def _paths(value: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    if isinstance(value, (str, os.PathLike)):
+        value = [value]
+    return tuple(os.fspath(p) for p in value)
+
+
+def _check_known(name: str, given: AbstractSet[str] | None, valid: Iterable[str]) -> None:
+    valid_set = frozenset(valid)
+    if given is None:
+        return
+    unknown = given - valid_set
+    if unknown:
+        raise ValueError(f"unknown {name} {sorted(unknown)}; valid: {', '.join(sorted(valid_set))}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CleanConfig:
+    """Options of :func:`cleancorp.clean`. Frozen; change one with :meth:`replace`.
+
+    Every field is checked when the config is made: an unknown category, rule
+    id, backend or language raises ``ValueError`` that lists the valid ones.
+
+    >>> config = CleanConfig(keep_categories={"image_caption"})
+    >>> config.replace(repair_quirks=False).repair_quirks
+    False
+    >>> CleanConfig(language="xx")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown language ['xx']; valid: af, ar, bg, ...
+    """
+
+    repair_encoding: bool = True
+    """Repair mojibake, HTML entities and other encoding accidents (ftfy)."""
+    remove_boilerplate: bool = True
+    """Remove boilerplate paragraphs (prompts, captions, notices, ...)."""
+    repair_quirks: bool = True
+    """Repair translation quirks: false friends and quote marks."""
+    detect_language: bool = True
+    """Detect the language of the cleaned text; when off, the result says
+    ``language`` (if given) or ``"und"``."""
+    keep_categories: AbstractSet[str] = field(default_factory=frozenset)
+    """Categories never acted on, e.g. ``{"image_caption", "author_bio"}`` to
+    keep captions and biographies, or ``{"mistranslation"}``."""
+    disabled_rules: AbstractSet[str] = field(default_factory=frozenset)
+    """Rule ids switched off, e.g. ``{"section-label"}``."""
+    rule_files: Iterable[str | os.PathLike[str]] = ()
+    """Extra TOML rule files, applied after the built-in rules (same format)."""
+    language: str | None = None
+    """The language of the text, when known: detection is skipped and the
+    language-aware repairs use it."""
+    languages: AbstractSet[str] | None = None
+    """Restrict detection to these ISO 639-1 codes; ``None`` for all the
+    backend knows."""
+    language_backend: str = "langdetect"
+    """The language detector: one of :data:`cleancorp.language.BACKENDS`."""
+    min_language_confidence: float | None = None
+    """Below this probability the language is ``"und"``; ``None`` for no
+    threshold."""
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "keep_categories", _frozen("keep_categories", self.keep_categories))
+        set_(self, "disabled_rules", _frozen("disabled_rules", self.disabled_rules))
+        set_(self, "languages", _frozen("languages", self.languages))
+        set_(self, "rule_files", _paths(self.rule_files))
+        for flag in ("repair_encoding", "remove_boilerplate", "repair_quirks", "detect_language"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"{flag} must be True or False, not {getattr(self, flag)!r}")
+        if self.language_backend not in BACKENDS:
+            raise ValueError(f"unknown language_backend {self.language_backend!r}; "
+                             f"valid: {', '.join(BACKENDS)}")
+        known_languages = supported_languages(self.language_backend)
+        _check_known("language", None if self.language is None else frozenset({self.language}),
+                     known_languages)
+        _check_known("languages", self.languages, known_languages)
+        if self.languages is not None and not self.languages:
+            raise ValueError("languages is empty: give at least one code, or None for all")
+        threshold = self.min_language_confidence
+        if threshold is not None and (
+            isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+            or not 0.0 <= threshold <= 1.0
+        ):
+            raise ValueError(f"min_language_confidence must be between 0 and 1, or None; "
+                             f"got {threshold!r}")
+        rules = self.rules  # loads and validates the rule files now
+        _check_known("categories", self.keep_categories, rules.categories | CODE_CATEGORIES)
+        _check_known("rule ids", self.disabled_rules, rules.ids | CODE_RULE_IDS)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The built-in rules and those of :attr:`rule_files` (cached)."""
+        return load_rules(tuple(os.fspath(path) for path in self.rule_files))
+
+    def replace(self, **changes: Any) -> CleanConfig:
+        """A copy with some fields changed (and validated again)."""
+        return replace(self, **changes)
+

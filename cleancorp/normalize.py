@@ -1,0 +1,114 @@
+"""Normalisation: white space, invisible and control characters, NFC.
+
+Runs after encoding repair, because a no-break space or a soft hyphen can be
+half of a mojibake pair (``Ã\\xa0`` is ``à``) that ftfy still has to see.
+
+What it does to each paragraph, in this order:
+
+1. ``control-chars``: removes C0 and C1 control characters (tab and NEL
+   become a space), DEL, lone surrogates and the noncharacters U+FFFE/U+FFFF.
+2. ``invisible-chars``: removes zero-width space, word joiner, byte-order
+   mark and soft hyphen; removes the zero-width joiner and non-joiner only
+   where they join nothing (next to ASCII or white space), since Persian,
+   Hindi and emoji sequences need them between their characters.
+3. ``whitespace``: every run of spaces, tabs, no-break spaces (U+00A0,
+   U+202F, U+2007) and the other Unicode spaces becomes one space; the
+   paragraph is stripped. The ideographic space U+3000 inside CJK text is
+   kept as it is.
+4. ``unicode-nfc``: Unicode NFC (never NFKC: compatibility folding changes
+   full-width forms, ligatures and superscripts that are part of the text).
+
+Typographic quotes, dashes and ellipses are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from cleancorp.audit import FixStep, run_fix_steps
+from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.result import Edit
+
+STAGE = "normalize"
+
+CONTROL_AS_SPACE_RE = re.compile(r"[\t\x85]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+INVISIBLE_RE = re.compile(
+    r"[\u200b\u2060\ufeff\u00ad\u180e]"
+    r"|(?<![^\s\x00-\x7f])[\u200c\u200d]"
+    r"|[\u200c\u200d](?![^\s\x00-\x7f])"
+)
+SPACE_RUN_RE = re.compile(
+    r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f]{2,}|[\t\xa0\u1680\u2000-\u200a\u202f\u205f]"
+)
+
+
+def remove_control_chars(text: str) -> str:
+    """Remove control characters; a tab or NEL becomes a space.
+
+    >>> remove_control_chars("one\\ttwo\\x00three\\x07")
+    'one twothree'
+    """
+    if text.isprintable():
+        return text
+    return CONTROL_RE.sub("", CONTROL_AS_SPACE_RE.sub(" ", text))
+
+
+def remove_invisible_chars(text: str) -> str:
+    """Remove zero-width characters and soft hyphens that join nothing.
+
+    >>> remove_invisible_chars("in\\u00adcredible\\u200b news")
+    'incredible news'
+    """
+    if text.isascii():
+        return text
+    return INVISIBLE_RE.sub("", text)
+
+
+def normalize_whitespace(text: str) -> str:
+    """Turn each run of spaces into one space and strip the ends.
+
+    >>> normalize_whitespace("  A\\u00a0 B\\u202fC  ")
+    'A B C'
+    """
+    return SPACE_RUN_RE.sub(" ", text).strip()
+
+
+def normalize_unicode(text: str) -> str:
+    """Unicode NFC.
+
+    >>> normalize_unicode("cafe\\u0301") == "caf\\u00e9"
+    True
+    """
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+NORMALIZE_STEPS = (
+    FixStep("control-chars", "control_char", remove_control_chars),
+    FixStep("invisible-chars", "invisible_char", remove_invisible_chars),
+    FixStep("whitespace", "whitespace", normalize_whitespace),
+    FixStep("unicode-nfc", "unicode_normalization", normalize_unicode),
+)
+
+
+def normalize_paragraph(paragraph: int, text: str, edits: list[Edit]) -> str:
+    """Normalise one paragraph, appending an edit for each step that changed it."""
+    return run_fix_steps(STAGE, NORMALIZE_STEPS, paragraph, text, edits)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise text to cleancorp's canonical form, paragraph by paragraph.
+
+    One paragraph a line, one blank line between paragraphs, spaces folded,
+    invisible and control characters removed, NFC.
+
+    >>> normalize_text(" First\\u00a0line. \\n\\n\\n\\nSecond\\u200b line.\\n")
+    'First line.\\n\\nSecond line.'
+    """
+    edits: list[Edit] = []
+    return join_paragraphs(
+        normalize_paragraph(i, p, edits) for i, p in enumerate(split_paragraphs(text))
+    )

@@ -1,0 +1,106 @@
+"""clean(): the stages in their fixed order, and the audit they write."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cleancorp.boilerplate import ALT_TEXT_CATEGORY, remove_paragraphs, select_rules
+from cleancorp.config import CleanConfig
+from cleancorp.encoding import repair_paragraph_encoding
+from cleancorp.language import detect_language
+from cleancorp.normalize import normalize_paragraph
+from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.quirks import repair_paragraph_quirks, rules_for
+from cleancorp.result import UNDETERMINED, CleanResult, Edit, LanguageGuess
+
+# Encoding repair and normalisation alternate until a paragraph stops
+# changing (removing an invisible character can bring two halves of a mojibake
+# pair together); in practice one round does it, and this bounds the loop.
+MAX_ROUNDS = 4
+
+
+@lru_cache(maxsize=1)
+def _default_config() -> CleanConfig:
+    return CleanConfig()
+
+
+def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
+    """Clean the raw text of one scraped article, with an audit of every change.
+
+    Stages, in order: encoding repair, normalisation, boilerplate removal,
+    language detection, quirk repair. Each edit in the result names the input
+    paragraph it acts on; :func:`cleancorp.apply_edits` replays them.
+
+    >>> result = clean("Follow us on Twitter.\\n\\nThe council met on Monday to vote on the plan.")
+    >>> result.text
+    'The council met on Monday to vote on the plan.'
+    >>> result.language, [e.category for e in result.removals]
+    ('en', ['social_prompt'])
+
+    Any ``str`` is accepted; ``bytes`` raise ``TypeError``.
+    """
+    if not isinstance(text, str):
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            raise TypeError(
+                "clean() takes str, not bytes: decode it first, e.g. "
+                "data.decode('utf-8', errors='replace') (or let ftfy guess: "
+                "ftfy.guess_bytes(data)[0])"
+            )
+        raise TypeError(f"clean() takes str, not {type(text).__name__}")
+    if config is None:
+        config = _default_config()
+    elif not isinstance(config, CleanConfig):
+        raise TypeError(f"config must be a CleanConfig, not {type(config).__name__}")
+
+    paragraphs = list(split_paragraphs(text))
+    edits: list[Edit] = []
+
+    for index, paragraph in enumerate(paragraphs):
+        for _ in range(MAX_ROUNDS):
+            before = paragraph
+            if config.repair_encoding:
+                paragraph = repair_paragraph_encoding(index, paragraph, edits)
+            if paragraph:
+                paragraph = normalize_paragraph(index, paragraph, edits)
+            if paragraph == before or not paragraph:
+                break
+        paragraphs[index] = paragraph
+
+    rules = config.rules
+    if config.remove_boilerplate:
+        selected = select_rules(rules, keep_categories=frozenset(config.keep_categories),
+                                disabled_rules=frozenset(config.disabled_rules))
+        remove_paragraphs(
+            paragraphs, selected, edits,
+            alt_text=ALT_TEXT_CATEGORY not in config.keep_categories
+            and "image-alt-text" not in config.disabled_rules,
+        )
+
+    guess = _language(join_paragraphs(paragraphs), config)
+
+    if config.repair_quirks and guess.language != "und":
+        quote_rules, false_friends = rules_for(
+            rules, guess.language, frozenset(config.disabled_rules)
+        )
+        quote_rules = tuple(r for r in quote_rules if r.category not in config.keep_categories)
+        false_friends = tuple(r for r in false_friends if r.category not in config.keep_categories)
+        for index, paragraph in enumerate(paragraphs):
+            if paragraph:
+                paragraphs[index] = repair_paragraph_quirks(
+                    index, paragraph, edits, quote_rules, false_friends
+                )
+
+    return CleanResult(
+        text=join_paragraphs(paragraphs),
+        language=guess.language,
+        language_confidence=guess.confidence,
+        edits=tuple(edits),
+    )
+
+
+def _language(text: str, config: CleanConfig) -> LanguageGuess:
+    if config.language is not None:
+        return LanguageGuess(config.language, 1.0)
+    if not config.detect_language:
+        return UNDETERMINED
+    return detect_language(text, config)

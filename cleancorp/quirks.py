@@ -1,0 +1,245 @@
+"""Quirk repair: what translation leaves behind, decided by context.
+
+Two families, both applied one paragraph at a time and only in the languages
+their rules name (the document's language, detected or given):
+
+- **False friends** (``[[false_friend]]`` rules in ``rules/quirks.toml``): a
+  word that the source language lent a wrong sense, replaced only inside a
+  frame that makes the sense certain (``the Patriots’ extradition`` is their
+  delivery; the extradition of a suspect stays).
+- **Quote marks** (``[[quote_rule]]`` entries; the logic is here), on curly
+  quotes only, since straight ``"`` does not say whether it opens or closes:
+
+  * ``guillemet-in-english``: ``« … »`` become ``“ … ”`` and the spaces inside
+    them go; ``»`` alone after the end of a sentence is a closing mark.
+  * ``reopen-quote-after-attribution``: ``,” he said. We must … offensives.”``
+    gets its opening mark back: ``he said. “We must``.
+  * ``duplicate-open-quote``: ``“We must prepare. “The war is …,” he said``
+    loses the second opening mark.
+
+  A quotation that runs over several paragraphs (no closing mark at the end
+  of one, an opening mark at the start of the next) is correct English and
+  is left alone, as are nested single quotes.
+
+Limits: precision comes first, so a repair is made only where the frame is
+unambiguous; quotes with straight marks are not repaired, and only English
+text is repaired so far.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.result import Edit
+from cleancorp.rules import FalseFriendRule, QuoteRule, RuleSet, load_rules
+
+STAGE = "quirks"
+
+OPEN_QUOTE = "“"
+CLOSE_QUOTE = "”"
+SENTENCE_END = ".!?…"
+SPACES = " \u00a0\u202f"
+
+# Guillemets and the spaces that French typography puts inside them.
+GUILLEMET_RE = re.compile(r"[«‹][ \u00a0\u202f]*|[ \u00a0\u202f]*[»›]")
+SPEECH_VERB = (
+    r"(?:said|says|added|adds|stressed|noted|explained|warned|insisted|argued|continued|"
+    r"wrote|writes|recalled|emphasi[sz]ed|declared|stated|remarked|asked|replied|concluded|"
+    r"underlined|underscored|pointed out|claimed|affirmed|told (?:\w+ ){0,3}?\w+|"
+    r"announced|observed|commented|admitted|acknowledged|believes|thinks|assured|urged)"
+)
+SPEAKER = r"(?:he|she|they|we|I|it|(?:the |a |an )?(?:[\w'’.-]+ ){0,5}?[\w'’.-]+)"
+# What stands between a quote that closed with ",”" and the sentence that
+# goes on quoting: " he said. ", " said the NATO chief. ", " she added. "
+ATTRIBUTION_RE = re.compile(
+    rf"\s+(?:{SPEAKER}\s+{SPEECH_VERB}|{SPEECH_VERB}\s+{SPEAKER})"
+    rf"(?:\s+(?:on|in|at|to|during|after|before|from|with)\s+[\w'’ -]{{1,40}}?)?\s*\.\s+"
+)
+
+
+def _replace_case(word: str, replacement: str) -> str:
+    if word.isupper() and len(word) > 1:
+        return replacement.upper()
+    if word[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def _false_friend_edits(rule: FalseFriendRule, text: str) -> Iterator[tuple[int, str, str]]:
+    """(start, before, after) for each repair the rule makes, left to right."""
+    done: set[int] = set()
+    for frame in rule.frames:
+        for match in frame.finditer(text):
+            start, end = match.span("term")
+            if start in done:
+                continue
+            if rule.unless is not None and rule.unless.search(
+                text, max(0, start - rule.window), min(len(text), end + rule.window)
+            ):
+                continue
+            term = match.group("term")
+            replacement = rule.forms.get(term.lower())
+            if replacement is None:
+                continue
+            done.add(start)
+            yield start, term, _replace_case(term, replacement)
+
+
+def apply_repairs(
+    rule_id: str,
+    category: str,
+    paragraph: int,
+    text: str,
+    found: list[tuple[int, str, str]],
+    edits: list[Edit],
+) -> str:
+    """Apply (start, before, after) repairs, given left to right, recording each."""
+    shift = 0
+    for start, before, after in found:
+        start += shift
+        edits.append(Edit(STAGE, rule_id, category, "fix", paragraph, start, before, after))
+        text = text[:start] + after + text[start + len(before):]
+        shift += len(after) - len(before)
+    return text
+
+
+def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
+    """(start, before, after) turning guillemets into English curly quotes.
+
+    Paired guillemets follow the first one's style: ``« »`` (French) or
+    ``» «`` (German). A lone ``»`` or ``›`` is converted only as a closing
+    mark right after a word or the end of a sentence.
+
+    >>> convert_guillemets("a « b » c")
+    [(2, '« ', '“'), (5, ' »', '”')]
+    """
+    marks = list(GUILLEMET_RE.finditer(text))
+    if not marks:
+        return []
+    kinds = [m.group().strip(SPACES) for m in marks]
+    has_open = any(k in "«‹" for k in kinds)
+    if not has_open:
+        before = text[: marks[0].start()].rstrip(SPACES)
+        if len(marks) > 1 or not before or not (before[-1] in SENTENCE_END or before[-1].isalnum()):
+            return []  # a separator ("Home » News"), not a quote
+    # German style (»text«) hugs the quoted words, so its spaces stay.
+    german = has_open and kinds[0] in "»›"
+    out = []
+    for match, mark in zip(marks, kinds, strict=True):
+        opening = (mark in "«‹") != german
+        replacement = ("“" if opening else "”") if mark in "«»" else ("‘" if opening else "’")
+        if german:
+            out.append((match.start() + match.group().index(mark), mark, replacement))
+        else:
+            out.append((match.start(), match.group(), replacement))
+    return out
+
+
+def _quote_marks(text: str) -> list[tuple[int, str]]:
+    return [(i, ch) for i, ch in enumerate(text) if ch in "“”"]
+
+
+def find_reopen_points(text: str) -> list[int]:
+    """Offsets where an opening “ is missing after an attribution.
+
+    >>> text = "“We see it,” he said. We must act now.”"
+    >>> find_reopen_points(text)
+    [22]
+    """
+    points = []
+    open_quote = False
+    last_close = -1
+    for index, mark in _quote_marks(text):
+        if mark == OPEN_QUOTE:
+            open_quote = True
+            continue
+        if open_quote:
+            open_quote = False
+            last_close = index
+            continue
+        # a closing mark with no quotation open
+        if last_close > 0 and text[last_close - 1] == ",":
+            match = ATTRIBUTION_RE.match(text, last_close + 1)
+            if match and match.end() < index and text[match.end()].isupper():
+                points.append(match.end())
+        last_close = index
+    return points
+
+
+def find_duplicate_openers(text: str) -> list[int]:
+    """Offsets of an opening “ inside a quotation still open, at a sentence start.
+
+    >>> find_duplicate_openers("“We must prepare for bad news. “The war is long,” he said.")
+    [31]
+    """
+    marks = _quote_marks(text)
+    found = []
+    open_at = -1
+    for position, (index, mark) in enumerate(marks):
+        if mark == CLOSE_QUOTE:
+            open_at = -1
+            continue
+        if open_at < 0:
+            open_at = index
+            continue
+        following = marks[position + 1][1] if position + 1 < len(marks) else None
+        head = text[open_at:index].rstrip()
+        if following == CLOSE_QUOTE and head and head[-1] in SENTENCE_END:
+            found.append(index)
+        else:
+            open_at = index
+    return found
+
+
+QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
+    "guillemet-in-english": convert_guillemets,
+    "reopen-quote-after-attribution": lambda t: [(i, "", OPEN_QUOTE) for i in find_reopen_points(t)],
+    "duplicate-open-quote": lambda t: [(i, OPEN_QUOTE, "") for i in find_duplicate_openers(t)],
+}
+
+
+def rules_for(rules: RuleSet, language: str, disabled: frozenset[str] = frozenset()) -> tuple[
+    tuple[QuoteRule, ...], tuple[FalseFriendRule, ...]
+]:
+    """The quote and false-friend rules that act on text in ``language``."""
+    def applies(languages: tuple[str, ...], rule_id: str) -> bool:
+        return rule_id not in disabled and ("*" in languages or language in languages)
+
+    quote = tuple(r for r in rules.quote_rules if applies(r.languages, r.id) and r.id in QUOTE_FINDERS)
+    friends = tuple(r for r in rules.false_friends if applies(r.languages, r.id))
+    return quote, friends
+
+
+def repair_paragraph_quirks(
+    paragraph: int,
+    text: str,
+    edits: list[Edit],
+    quote_rules: tuple[QuoteRule, ...],
+    false_friends: tuple[FalseFriendRule, ...],
+) -> str:
+    """Apply the given rules to one paragraph, recording each repair."""
+    for quote_rule in quote_rules:
+        found = QUOTE_FINDERS[quote_rule.id](text)
+        text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)
+    for friend in false_friends:
+        found = sorted(_false_friend_edits(friend, text))
+        text = apply_repairs(friend.id, friend.category, paragraph, text, found, edits)
+    return text
+
+
+def repair_quirks(text: str, language: str = "en", *, rules: RuleSet | None = None) -> str:
+    """Repair translation quirks in text written in ``language``.
+
+    >>> repair_quirks("“We must act,” he said. We will win. »")
+    '“We must act,” he said. “We will win.”'
+    >>> repair_quirks("« Nous devons agir », a-t-il dit.", "fr")
+    '« Nous devons agir », a-t-il dit.'
+    """
+    quote_rules, false_friends = rules_for(rules or load_rules(), language)
+    edits: list[Edit] = []
+    return join_paragraphs(
+        repair_paragraph_quirks(i, p, edits, quote_rules, false_friends)
+        for i, p in enumerate(split_paragraphs(text))
+    )

@@ -1,0 +1,352 @@
+"""Rule files: TOML data that the boilerplate and quirk stages run.
+
+The package ships ``boilerplate.toml`` and ``quirks.toml`` beside this module;
+a user adds files of their own in the same format through
+``CleanConfig(rule_files=...)``. Every file is validated when it is loaded:
+an unknown key, a missing field, a duplicate id, a bad regex or an unknown
+variable is a :class:`RuleFileError` that names the file and the rule. Files
+are read once and cached; what the cache holds is immutable.
+
+Format (see ``docs/rules.md`` for the whole reference)::
+
+    [vars]                      # named regex pieces, used as {{name}}
+    agency = '(?:AFP|Reuters|AP)'
+
+    [[boilerplate]]
+    id = "agency-tag"           # stable kebab-case id, unique across files
+    category = "agency_tag"     # snake_case reason code
+    languages = ["*"]           # ISO 639-1 codes the phrases are in, or "*"
+    where = "anywhere"          # anywhere | edge | top | bottom
+    max_words = 4               # optional bounds on the paragraph's length
+    patterns = ['^\\W*{{agency}}\\W*$']   # searched, case-insensitive
+    source = "why this is boilerplate, where the rule comes from"
+
+    [[false_friend]]            # a mistranslation that context decides
+    [[quote_rule]]              # switches and languages for the quote repairs
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+WHERE = ("anywhere", "edge", "top", "bottom")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CATEGORY_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+LANGUAGE_RE = re.compile(r"^(?:\*|[a-z]{2,3})$")
+VAR_RE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
+BUILTIN_FILES = ("boilerplate.toml", "quirks.toml")
+
+
+class RuleFileError(ValueError):
+    """A rule file is not valid; the message names the file and the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRule:
+    """A paragraph-level boilerplate rule: when it matches, the paragraph goes."""
+
+    id: str
+    category: str
+    languages: tuple[str, ...]
+    where: str
+    pattern: re.Pattern[str]
+    max_words: int | None
+    min_words: int | None
+    source: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class FalseFriendRule:
+    """A word that a translation carried over with the wrong sense.
+
+    ``frames`` are regexes that each hold the group ``term``; where one
+    matches, the term is replaced by ``forms[term.lower()]`` (its case kept),
+    unless one of ``unless`` matches within ``window`` characters of it.
+    """
+
+    id: str
+    category: str
+    languages: tuple[str, ...]
+    sources: tuple[str, ...]
+    frames: tuple[re.Pattern[str], ...]
+    forms: Mapping[str, str]
+    unless: re.Pattern[str] | None
+    window: int
+    source: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRule:
+    """Switch and languages for one of the quote repairs written in code."""
+
+    id: str
+    category: str
+    languages: tuple[str, ...]
+    source: str
+    file: str
+
+
+Rule = BoilerplateRule | FalseFriendRule | QuoteRule
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Every rule from a list of files, in file order."""
+
+    boilerplate: tuple[BoilerplateRule, ...]
+    false_friends: tuple[FalseFriendRule, ...]
+    quote_rules: tuple[QuoteRule, ...]
+    files: tuple[str, ...]
+
+    @property
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule of the set: boilerplate, false friends, quote rules."""
+        return (*self.boilerplate, *self.false_friends, *self.quote_rules)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every rule id in the set."""
+        return frozenset(r.id for r in self.all_rules)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """Every category a rule of the set can give."""
+        return frozenset(r.category for r in self.all_rules)
+
+
+_FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # table: (required keys, optional keys)
+    "boilerplate": (
+        frozenset({"id", "category", "languages", "where", "patterns", "source"}),
+        frozenset({"max_words", "min_words", "case_sensitive"}),
+    ),
+    "false_friend": (
+        frozenset({"id", "category", "languages", "frames", "forms", "source"}),
+        frozenset({"sources", "unless", "window"}),
+    ),
+    "quote_rule": (
+        frozenset({"id", "category", "languages", "source"}),
+        frozenset(),
+    ),
+}
+
+
+class _Reader:
+    """Validates one parsed file, with messages that name the file and rule."""
+
+    def __init__(self, name: str, data: dict[str, Any]) -> None:
+        self.name = name
+        self.data = data
+        unknown = set(data) - {"vars", *_FIELDS}
+        if unknown:
+            self.fail(None, f"unknown table(s) {sorted(unknown)}; expected {sorted(['vars', *_FIELDS])}")
+        raw_vars = data.get("vars", {})
+        if not isinstance(raw_vars, dict) or not all(isinstance(v, str) for v in raw_vars.values()):
+            self.fail(None, "[vars] must map names to regex strings")
+        self.vars: dict[str, str] = {}
+        for key, value in raw_vars.items():
+            self.vars[key] = self.expand(value, f"[vars] {key}")
+
+    def fail(self, rule: str | None, message: str) -> None:
+        where = f"{self.name}, rule {rule!r}" if rule else self.name
+        raise RuleFileError(f"{where}: {message}")
+
+    def expand(self, pattern: str, rule: str) -> str:
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self.vars:
+                self.fail(rule, f"unknown variable {{{{{name}}}}}; defined: {sorted(self.vars)}")
+            return self.vars[name]
+
+        return VAR_RE.sub(substitute, pattern)
+
+    def compile(self, rule: str, patterns: Iterable[str], flags: int) -> re.Pattern[str]:
+        parts = []
+        for pattern in patterns:
+            expanded = self.expand(pattern, rule)
+            try:
+                re.compile(expanded, flags)
+            except re.error as error:
+                self.fail(rule, f"bad regex {pattern!r}: {error}")
+            parts.append(f"(?:{expanded})")
+        return re.compile("|".join(parts), flags)
+
+    def entries(self, table: str) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = self.data.get(table, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            self.fail(None, f"[[{table}]] must be an array of tables")
+        required, optional = _FIELDS[table]
+        for entry in entries:
+            rule = entry.get("id") if isinstance(entry.get("id"), str) else None
+            missing = required - set(entry)
+            if missing:
+                self.fail(rule, f"missing {sorted(missing)}")
+            unknown = set(entry) - required - optional
+            if unknown:
+                self.fail(rule, f"unknown key(s) {sorted(unknown)}; allowed: {sorted(required | optional)}")
+            self.check_common(entry)
+        return entries
+
+    def check_common(self, entry: dict[str, Any]) -> None:
+        rule = str(entry["id"])
+        if not isinstance(entry["id"], str) or not ID_RE.match(entry["id"]):
+            self.fail(rule, "id must be kebab-case: lower-case words joined by '-'")
+        if not isinstance(entry["category"], str) or not CATEGORY_RE.match(entry["category"]):
+            self.fail(rule, "category must be snake_case: lower-case words joined by '_'")
+        self.strings(rule, entry, "languages", LANGUAGE_RE, "'*' or ISO 639 codes")
+        if not isinstance(entry["source"], str) or not entry["source"].strip():
+            self.fail(rule, "source must say where the rule comes from")
+
+    def strings(
+        self, rule: str, entry: dict[str, Any], key: str, shape: re.Pattern[str] | None, what: str
+    ) -> tuple[str, ...]:
+        value = entry.get(key, [])
+        if (not isinstance(value, list) or not value
+                or not all(isinstance(v, str) and (shape is None or shape.match(v)) for v in value)):
+            self.fail(rule, f"{key} must be a non-empty list of {what}")
+        return tuple(value)
+
+    def count(self, rule: str, entry: dict[str, Any], key: str) -> int | None:
+        value = entry.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            self.fail(rule, f"{key} must be a whole number >= 0")
+        return value
+
+    def boilerplate(self) -> tuple[BoilerplateRule, ...]:
+        rules = []
+        for entry in self.entries("boilerplate"):
+            rule = entry["id"]
+            if entry["where"] not in WHERE:
+                self.fail(rule, f"where must be one of {list(WHERE)}")
+            case_sensitive = entry.get("case_sensitive", False)
+            if not isinstance(case_sensitive, bool):
+                self.fail(rule, "case_sensitive must be true or false")
+            flags = 0 if case_sensitive else re.IGNORECASE
+            patterns = self.strings(rule, entry, "patterns", None, "regex strings")
+            rules.append(BoilerplateRule(
+                id=rule,
+                category=entry["category"],
+                languages=tuple(entry["languages"]),
+                where=entry["where"],
+                pattern=self.compile(rule, patterns, flags),
+                max_words=self.count(rule, entry, "max_words"),
+                min_words=self.count(rule, entry, "min_words"),
+                source=entry["source"].strip(),
+                file=self.name,
+            ))
+        return tuple(rules)
+
+    def false_friends(self) -> tuple[FalseFriendRule, ...]:
+        rules = []
+        for entry in self.entries("false_friend"):
+            rule = entry["id"]
+            frames = []
+            for frame in self.strings(rule, entry, "frames", None, "regex strings"):
+                compiled = self.compile(rule, [frame], re.IGNORECASE)
+                if "term" not in compiled.groupindex:
+                    self.fail(rule, f"frame {frame!r} has no (?P<term>...) group")
+                frames.append(compiled)
+            forms = entry["forms"]
+            if (not isinstance(forms, dict) or not forms
+                    or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in forms.items())):
+                self.fail(rule, "forms must map each form of the term to its replacement")
+            unless = entry.get("unless")
+            sources = entry.get("sources")
+            window = self.count(rule, entry, "window")
+            rules.append(FalseFriendRule(
+                id=rule,
+                category=entry["category"],
+                languages=tuple(entry["languages"]),
+                sources=self.strings(rule, entry, "sources", LANGUAGE_RE, "ISO 639 codes")
+                if sources is not None else (),
+                frames=tuple(frames),
+                forms=MappingProxyType({k.lower(): v for k, v in forms.items()}),
+                unless=self.compile(rule, self.strings(rule, entry, "unless", None, "regex strings"),
+                                    re.IGNORECASE) if unless is not None else None,
+                window=80 if window is None else window,
+                source=entry["source"].strip(),
+                file=self.name,
+            ))
+        return tuple(rules)
+
+    def quote_rules(self) -> tuple[QuoteRule, ...]:
+        return tuple(
+            QuoteRule(entry["id"], entry["category"], tuple(entry["languages"]),
+                      entry["source"].strip(), self.name)
+            for entry in self.entries("quote_rule")
+        )
+
+
+def _parse(name: str, text: str) -> RuleSet:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise RuleFileError(f"{name}: not valid TOML: {error}") from None
+    reader = _Reader(name, data)
+    return RuleSet(reader.boilerplate(), reader.false_friends(), reader.quote_rules(), (name,))
+
+
+@cache
+def _builtin(name: str) -> RuleSet:
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return _parse(f"cleancorp/rules/{name}", text)
+
+
+@lru_cache(maxsize=64)
+def _user_file(path: str) -> RuleSet:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleFileError(f"{path}: cannot read rule file: {error}") from None
+    return _parse(path, text)
+
+
+def merge(sets: Iterable[RuleSet]) -> RuleSet:
+    """Join rule sets in order; an id that appears twice is an error."""
+    sets = tuple(sets)
+    merged = RuleSet(
+        tuple(r for s in sets for r in s.boilerplate),
+        tuple(r for s in sets for r in s.false_friends),
+        tuple(r for s in sets for r in s.quote_rules),
+        tuple(f for s in sets for f in s.files),
+    )
+    seen: dict[str, str] = {}
+    for rule in merged.all_rules:
+        if rule.id in seen:
+            raise RuleFileError(
+                f"{rule.file}, rule {rule.id!r}: duplicate id (also in {seen[rule.id]})"
+            )
+        seen[rule.id] = rule.file
+    return merged
+
+
+@lru_cache(maxsize=64)
+def load_rules(extra_files: tuple[str, ...] = ()) -> RuleSet:
+    """The built-in rules followed by the rules of ``extra_files``, validated.
+
+    >>> rules = load_rules()
+    >>> "separator-line" in rules.ids
+    True
+    """
+    builtin = [_builtin(name) for name in BUILTIN_FILES]
+    return merge([*builtin, *(_user_file(path) for path in extra_files)])
+
+
+def parse_rules(text: str, name: str = "<string>") -> RuleSet:
+    """Parse and validate the text of one rule file (no built-in rules added)."""
+    return _parse(name, text)
