@@ -17,9 +17,7 @@ class FixStep(NamedTuple):
     fix: Callable[[str], str]
 
 
-def run_fix_steps(
-    stage: str, steps: Sequence[FixStep], paragraph: int, text: str, edits: list[Edit]
-) -> str:
+def run_fix_steps(stage: str, steps: Sequence[FixStep], paragraph: int, text: str, edits: list[Edit]) -> str:
     """Apply each step to one paragraph in turn, appending an edit per change.
 
     An empty result is recorded as a ``drop`` and ends the run.
@@ -55,13 +53,16 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     paragraphs = list(split_paragraphs(text))
     for edit in edits:
         if not 0 <= edit.paragraph < len(paragraphs):
-            raise ReplayError(f"edit {edit.rule!r} names paragraph {edit.paragraph}, "
-                              f"but the text has {len(paragraphs)}")
+            raise ReplayError(
+                f"edit {edit.rule!r} names paragraph {edit.paragraph}, but the text has {len(paragraphs)}"
+            )
         current = paragraphs[edit.paragraph]
         end = edit.start + len(edit.before)
-        if current[edit.start:end] != edit.before:
-            raise ReplayError(f"edit {edit.rule!r} expects {edit.before!r} at offset "
-                              f"{edit.start} of paragraph {edit.paragraph}")
+        if current[edit.start : end] != edit.before:
+            raise ReplayError(
+                f"edit {edit.rule!r} expects {edit.before!r} at offset "
+                f"{edit.start} of paragraph {edit.paragraph}"
+            )
         if edit.action == "drop":
             if edit.before != current:
                 raise ReplayError(f"drop {edit.rule!r} does not cover paragraph {edit.paragraph}")
@@ -71,9 +72,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     return join_paragraphs(paragraphs)
 
 
-def span_edit(
-    stage: str, rule: str, category: str, paragraph: int, old: str, new: str
-) -> Edit | None:
+def span_edit(stage: str, rule: str, category: str, paragraph: int, old: str, new: str) -> Edit | None:
     """The one edit that turns ``old`` into ``new``, trimmed to what differs.
 
     The common head and tail are left out, so the audit shows ``'Ã©'`` →
@@ -91,8 +90,14 @@ def span_edit(
     head = _common_prefix_length(old, new)
     tail = _common_prefix_length(old[head:][::-1], new[head:][::-1])
     return Edit(
-        stage, rule, category, "fix", paragraph, head,
-        old[head : len(old) - tail], new[head : len(new) - tail],
+        stage,
+        rule,
+        category,
+        "fix",
+        paragraph,
+        head,
+        old[head : len(old) - tail],
+        new[head : len(new) - tail],
     )
 
 

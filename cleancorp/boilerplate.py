@@ -13,6 +13,10 @@ may act depends on the document's structure:
   of prose that no rule matched. Prose here is a paragraph of at least
   ``PROSE_MIN_WORDS`` words with sentence punctuation in it.
 
+A rule marked ``keep_before_kept`` (a short ``Label:``) removes its paragraph
+only when the paragraph after it goes too: a label that introduces kept text
+is part of it.
+
 One rule is structural and written here, not in a file: ``image-alt-text``
 removes a short line with no sentence in it that stands right before or after
 a removed image caption or credit and whose words all occur in that caption
@@ -66,6 +70,7 @@ class Decision:
 
     rule: str
     category: str
+    keep_before_kept: bool = False
 
 
 def _fits(rule: BoilerplateRule, words: int) -> bool:
@@ -104,9 +109,7 @@ def _is_alt_text(text: str, caption: str) -> bool:
     return bool(words) and words <= caption_words
 
 
-def classify_paragraphs(
-    paragraphs: Sequence[str], rules: Sequence[BoilerplateRule]
-) -> list[Decision | None]:
+def classify_paragraphs(paragraphs: Sequence[str], rules: Sequence[BoilerplateRule]) -> list[Decision | None]:
     """For each paragraph, the rule that removes it, or ``None`` to keep it.
 
     Empty strings stand for paragraphs already removed; they are kept out of
@@ -114,7 +117,8 @@ def classify_paragraphs(
     """
     candidates = [_candidates(p, rules) if p else (None, None) for p in paragraphs]
     prose = [
-        i for i, (p, (anywhere, positional)) in enumerate(zip(paragraphs, candidates, strict=True))
+        i
+        for i, (p, (anywhere, positional)) in enumerate(zip(paragraphs, candidates, strict=True))
         if p and anywhere is None and positional is None and _is_prose(p)
     ]
     first_prose = prose[0] if prose else len(paragraphs)
@@ -131,7 +135,7 @@ def classify_paragraphs(
                 or (positional.where == "bottom" and bottom)
             ):
                 rule = positional
-        decisions.append(Decision(rule.id, rule.category) if rule else None)
+        decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept) if rule else None)
 
     for index, decision in enumerate(decisions):
         if decision is None or decision.category not in IMAGE_CATEGORIES:
@@ -144,6 +148,16 @@ def classify_paragraphs(
                 and _is_alt_text(paragraphs[neighbour], paragraphs[index])
             ):
                 decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
+
+    # A label ("Ingredients:") that introduces a kept paragraph belongs to it.
+    following_kept = False
+    for index in range(len(paragraphs) - 1, -1, -1):
+        if not paragraphs[index]:
+            continue
+        decision = decisions[index]
+        if decision is not None and decision.keep_before_kept and following_kept:
+            decisions[index] = decision = None
+        following_kept = decision is None
     return decisions
 
 
@@ -155,8 +169,7 @@ def select_rules(
 ) -> tuple[BoilerplateRule, ...]:
     """The boilerplate rules left once categories and rule ids are switched off."""
     return tuple(
-        r for r in rules.boilerplate
-        if r.category not in keep_categories and r.id not in disabled_rules
+        r for r in rules.boilerplate if r.category not in keep_categories and r.id not in disabled_rules
     )
 
 
@@ -171,8 +184,7 @@ def remove_paragraphs(
     for index, decision in enumerate(classify_paragraphs(paragraphs, rules)):
         if decision is None or (decision.rule == ALT_TEXT_RULE_ID and not alt_text):
             continue
-        edits.append(Edit(STAGE, decision.rule, decision.category, "drop", index, 0,
-                          paragraphs[index], ""))
+        edits.append(Edit(STAGE, decision.rule, decision.category, "drop", index, 0, paragraphs[index], ""))
         paragraphs[index] = ""
 
 

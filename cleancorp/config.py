@@ -20,8 +20,9 @@ def _frozen(name: str, value: Iterable[str] | None) -> frozenset[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
-        raise TypeError(f"{name} takes a collection of strings, not the string {value!r}: "
-                        f"write {name}=[{value!r}]")
+        raise TypeError(
+            f"{name} takes a collection of strings, not the string {value!r}: write {name}=[{value!r}]"
+        )
     return frozenset(value)
 
 
@@ -94,21 +95,23 @@ class CleanConfig:
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be True or False, not {getattr(self, flag)!r}")
         if self.language_backend not in BACKENDS:
-            raise ValueError(f"unknown language_backend {self.language_backend!r}; "
-                             f"valid: {', '.join(BACKENDS)}")
+            raise ValueError(
+                f"unknown language_backend {self.language_backend!r}; valid: {', '.join(BACKENDS)}"
+            )
         known_languages = supported_languages(self.language_backend)
-        _check_known("language", None if self.language is None else frozenset({self.language}),
-                     known_languages)
+        _check_known(
+            "language", None if self.language is None else frozenset({self.language}), known_languages
+        )
         _check_known("languages", self.languages, known_languages)
         if self.languages is not None and not self.languages:
             raise ValueError("languages is empty: give at least one code, or None for all")
         threshold = self.min_language_confidence
         if threshold is not None and (
-            isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+            isinstance(threshold, bool)
+            or not isinstance(threshold, (int, float))
             or not 0.0 <= threshold <= 1.0
         ):
-            raise ValueError(f"min_language_confidence must be between 0 and 1, or None; "
-                             f"got {threshold!r}")
+            raise ValueError(f"min_language_confidence must be between 0 and 1, or None; got {threshold!r}")
         rules = self.rules  # loads and validates the rule files now
         _check_known("categories", self.keep_categories, rules.categories | CODE_CATEGORIES)
         _check_known("rule ids", self.disabled_rules, rules.ids | CODE_RULE_IDS)
@@ -121,4 +124,3 @@ class CleanConfig:
     def replace(self, **changes: Any) -> CleanConfig:
         """A copy with some fields changed (and validated again)."""
         return replace(self, **changes)
-

@@ -45,9 +45,7 @@ class LanguageBackend(Protocol):
     name: str
     languages: frozenset[str]
 
-    def probabilities(
-        self, text: str, allowed: AbstractSet[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def probabilities(self, text: str, allowed: AbstractSet[str] | None = None) -> list[tuple[str, float]]:
         """(ISO 639-1 code, probability) pairs, most likely first.
 
         ``allowed`` restricts the answer to those ISO 639-1 codes.
@@ -76,9 +74,7 @@ class LangdetectBackend:
         self._codes: tuple[str, ...] = tuple(factory.langlist)
         self.languages = frozenset(_ISO.get(code, code) for code in self._codes)
 
-    def probabilities(
-        self, text: str, allowed: AbstractSet[str] | None = None
-    ) -> list[tuple[str, float]]:
+    def probabilities(self, text: str, allowed: AbstractSet[str] | None = None) -> list[tuple[str, float]]:
         """(code, probability) pairs for text, most likely first."""
         from langdetect.lang_detect_exception import LangDetectException
 
@@ -86,9 +82,7 @@ class LangdetectBackend:
         detector.set_max_text_length(MAX_TEXT_LENGTH)
         if allowed is not None:
             # a prior of 0 rules a language out before scoring, not after
-            detector.set_prior_map(
-                {code: 1.0 for code in self._codes if _ISO.get(code, code) in allowed}
-            )
+            detector.set_prior_map({code: 1.0 for code in self._codes if _ISO.get(code, code) in allowed})
         detector.append(text)
         try:
             found = detector.get_probabilities()
@@ -143,8 +137,10 @@ def detect_language(text: str, config: CleanConfig | None = None) -> LanguageGue
     LanguageGuess(language='und', confidence=0.0)
     """
     if not isinstance(text, str):
-        raise TypeError("detect_language() takes str, not bytes: decode it first, "
-                        "e.g. data.decode('utf-8', errors='replace')")
+        raise TypeError(
+            "detect_language() takes str, not bytes: decode it first, "
+            "e.g. data.decode('utf-8', errors='replace')"
+        )
     if _letters(text, MIN_LETTERS) < MIN_LETTERS:
         return UNDETERMINED
     backend = get_backend(config.language_backend if config else "langdetect")

@@ -109,6 +109,4 @@ def normalize_text(text: str) -> str:
     'First line.\\n\\nSecond line.'
     """
     edits: list[Edit] = []
-    return join_paragraphs(
-        normalize_paragraph(i, p, edits) for i, p in enumerate(split_paragraphs(text))
-    )
+    return join_paragraphs(normalize_paragraph(i, p, edits) for i, p in enumerate(split_paragraphs(text)))

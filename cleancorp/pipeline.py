@@ -68,10 +68,15 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
 
     rules = config.rules
     if config.remove_boilerplate:
-        selected = select_rules(rules, keep_categories=frozenset(config.keep_categories),
-                                disabled_rules=frozenset(config.disabled_rules))
+        selected = select_rules(
+            rules,
+            keep_categories=frozenset(config.keep_categories),
+            disabled_rules=frozenset(config.disabled_rules),
+        )
         remove_paragraphs(
-            paragraphs, selected, edits,
+            paragraphs,
+            selected,
+            edits,
             alt_text=ALT_TEXT_CATEGORY not in config.keep_categories
             and "image-alt-text" not in config.disabled_rules,
         )
@@ -79,9 +84,7 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     guess = _language(join_paragraphs(paragraphs), config)
 
     if config.repair_quirks and guess.language != "und":
-        quote_rules, false_friends = rules_for(
-            rules, guess.language, frozenset(config.disabled_rules)
-        )
+        quote_rules, false_friends = rules_for(rules, guess.language, frozenset(config.disabled_rules))
         quote_rules = tuple(r for r in quote_rules if r.category not in config.keep_categories)
         false_friends = tuple(r for r in false_friends if r.category not in config.keep_categories)
         for index, paragraph in enumerate(paragraphs):

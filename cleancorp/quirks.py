@@ -100,7 +100,7 @@ def apply_repairs(
     for start, before, after in found:
         start += shift
         edits.append(Edit(STAGE, rule_id, category, "fix", paragraph, start, before, after))
-        text = text[:start] + after + text[start + len(before):]
+        text = text[:start] + after + text[start + len(before) :]
         shift += len(after) - len(before)
     return text
 
@@ -110,7 +110,8 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
 
     Paired guillemets follow the first one's style: ``« »`` (French) or
     ``» «`` (German). A lone ``»`` or ``›`` is converted only as a closing
-    mark right after a word or the end of a sentence.
+    mark right after the end of a sentence (``… offensives. »``); after a
+    word it is a link arrow (``Read more »``) and stays.
 
     >>> convert_guillemets("a « b » c")
     [(2, '« ', '“'), (5, ' »', '”')]
@@ -122,8 +123,8 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
     has_open = any(k in "«‹" for k in kinds)
     if not has_open:
         before = text[: marks[0].start()].rstrip(SPACES)
-        if len(marks) > 1 or not before or not (before[-1] in SENTENCE_END or before[-1].isalnum()):
-            return []  # a separator ("Home » News"), not a quote
+        if len(marks) > 1 or not before or before[-1] not in SENTENCE_END:
+            return []  # a separator ("Home » News") or a link arrow, not a quote
     # German style (»text«) hugs the quoted words, so its spaces stay.
     german = has_open and kinds[0] in "»›"
     out = []
@@ -137,8 +138,16 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
+# Typewriter habits for double quotes: ‘‘ or `` opens, ’’ or '' closes.
+QUOTE_MARK_RE = re.compile(r"[“”]|‘‘|``|’’|''")
+
+
 def _quote_marks(text: str) -> list[tuple[int, str]]:
-    return [(i, ch) for i, ch in enumerate(text) if ch in "“”"]
+    """(offset, mark) of each double quote mark, read as “ or ”."""
+    return [
+        (m.start(), OPEN_QUOTE if m.group() in ("“", "‘‘", "``") else CLOSE_QUOTE)
+        for m in QUOTE_MARK_RE.finditer(text)
+    ]
 
 
 def find_reopen_points(text: str) -> list[int]:
@@ -186,7 +195,13 @@ def find_duplicate_openers(text: str) -> list[int]:
             continue
         following = marks[position + 1][1] if position + 1 < len(marks) else None
         head = text[open_at:index].rstrip()
-        if following == CLOSE_QUOTE and head and head[-1] in SENTENCE_END:
+        if (
+            following == CLOSE_QUOTE
+            and text[index] == OPEN_QUOTE
+            and head
+            and head[-1] in SENTENCE_END
+            and '"' not in head
+        ):
             found.append(index)
         else:
             open_at = index
@@ -200,10 +215,11 @@ QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
 }
 
 
-def rules_for(rules: RuleSet, language: str, disabled: frozenset[str] = frozenset()) -> tuple[
-    tuple[QuoteRule, ...], tuple[FalseFriendRule, ...]
-]:
+def rules_for(
+    rules: RuleSet, language: str, disabled: frozenset[str] = frozenset()
+) -> tuple[tuple[QuoteRule, ...], tuple[FalseFriendRule, ...]]:
     """The quote and false-friend rules that act on text in ``language``."""
+
     def applies(languages: tuple[str, ...], rule_id: str) -> bool:
         return rule_id not in disabled and ("*" in languages or language in languages)
 

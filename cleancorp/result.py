@@ -106,9 +106,7 @@ class CleanResult:
     @property
     def repairs(self) -> tuple[Edit, ...]:
         """The edits that repaired text in place (encoding and quirk repairs)."""
-        return tuple(
-            e for e in self.edits if e.action == "fix" and e.stage in ("encoding", "quirks")
-        )
+        return tuple(e for e in self.edits if e.action == "fix" and e.stage in ("encoding", "quirks"))
 
     def category_counts(self) -> dict[str, int]:
         """How many edits each category has, most frequent first."""

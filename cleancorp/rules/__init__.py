@@ -65,6 +65,8 @@ class BoilerplateRule:
     pattern: re.Pattern[str]
     max_words: int | None
     min_words: int | None
+    keep_before_kept: bool
+    """A label that introduces what follows: kept when the next paragraph is."""
     source: str
     file: str
 
@@ -133,7 +135,7 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # table: (required keys, optional keys)
     "boilerplate": (
         frozenset({"id", "category", "languages", "where", "patterns", "source"}),
-        frozenset({"max_words", "min_words", "case_sensitive"}),
+        frozenset({"max_words", "min_words", "case_sensitive", "keep_before_kept"}),
     ),
     "false_friend": (
         frozenset({"id", "category", "languages", "frames", "forms", "source"}),
@@ -216,8 +218,11 @@ class _Reader:
         self, rule: str, entry: dict[str, Any], key: str, shape: re.Pattern[str] | None, what: str
     ) -> tuple[str, ...]:
         value = entry.get(key, [])
-        if (not isinstance(value, list) or not value
-                or not all(isinstance(v, str) and (shape is None or shape.match(v)) for v in value)):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and (shape is None or shape.match(v)) for v in value)
+        ):
             self.fail(rule, f"{key} must be a non-empty list of {what}")
         return tuple(value)
 
@@ -227,28 +232,35 @@ class _Reader:
             self.fail(rule, f"{key} must be a whole number >= 0")
         return value
 
+    def flag(self, rule: str, entry: dict[str, Any], key: str) -> bool:
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(rule, f"{key} must be true or false")
+        return value
+
     def boilerplate(self) -> tuple[BoilerplateRule, ...]:
         rules = []
         for entry in self.entries("boilerplate"):
             rule = entry["id"]
             if entry["where"] not in WHERE:
                 self.fail(rule, f"where must be one of {list(WHERE)}")
-            case_sensitive = entry.get("case_sensitive", False)
-            if not isinstance(case_sensitive, bool):
-                self.fail(rule, "case_sensitive must be true or false")
+            case_sensitive = self.flag(rule, entry, "case_sensitive")
             flags = 0 if case_sensitive else re.IGNORECASE
             patterns = self.strings(rule, entry, "patterns", None, "regex strings")
-            rules.append(BoilerplateRule(
-                id=rule,
-                category=entry["category"],
-                languages=tuple(entry["languages"]),
-                where=entry["where"],
-                pattern=self.compile(rule, patterns, flags),
-                max_words=self.count(rule, entry, "max_words"),
-                min_words=self.count(rule, entry, "min_words"),
-                source=entry["source"].strip(),
-                file=self.name,
-            ))
+            rules.append(
+                BoilerplateRule(
+                    id=rule,
+                    category=entry["category"],
+                    languages=tuple(entry["languages"]),
+                    where=entry["where"],
+                    pattern=self.compile(rule, patterns, flags),
+                    max_words=self.count(rule, entry, "max_words"),
+                    min_words=self.count(rule, entry, "min_words"),
+                    keep_before_kept=self.flag(rule, entry, "keep_before_kept"),
+                    source=entry["source"].strip(),
+                    file=self.name,
+                )
+            )
         return tuple(rules)
 
     def false_friends(self) -> tuple[FalseFriendRule, ...]:
@@ -262,32 +274,42 @@ class _Reader:
                     self.fail(rule, f"frame {frame!r} has no (?P<term>...) group")
                 frames.append(compiled)
             forms = entry["forms"]
-            if (not isinstance(forms, dict) or not forms
-                    or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in forms.items())):
+            if (
+                not isinstance(forms, dict)
+                or not forms
+                or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in forms.items())
+            ):
                 self.fail(rule, "forms must map each form of the term to its replacement")
             unless = entry.get("unless")
             sources = entry.get("sources")
             window = self.count(rule, entry, "window")
-            rules.append(FalseFriendRule(
-                id=rule,
-                category=entry["category"],
-                languages=tuple(entry["languages"]),
-                sources=self.strings(rule, entry, "sources", LANGUAGE_RE, "ISO 639 codes")
-                if sources is not None else (),
-                frames=tuple(frames),
-                forms=MappingProxyType({k.lower(): v for k, v in forms.items()}),
-                unless=self.compile(rule, self.strings(rule, entry, "unless", None, "regex strings"),
-                                    re.IGNORECASE) if unless is not None else None,
-                window=80 if window is None else window,
-                source=entry["source"].strip(),
-                file=self.name,
-            ))
+            rules.append(
+                FalseFriendRule(
+                    id=rule,
+                    category=entry["category"],
+                    languages=tuple(entry["languages"]),
+                    sources=self.strings(rule, entry, "sources", LANGUAGE_RE, "ISO 639 codes")
+                    if sources is not None
+                    else (),
+                    frames=tuple(frames),
+                    forms=MappingProxyType({k.lower(): v for k, v in forms.items()}),
+                    unless=self.compile(
+                        rule, self.strings(rule, entry, "unless", None, "regex strings"), re.IGNORECASE
+                    )
+                    if unless is not None
+                    else None,
+                    window=80 if window is None else window,
+                    source=entry["source"].strip(),
+                    file=self.name,
+                )
+            )
         return tuple(rules)
 
     def quote_rules(self) -> tuple[QuoteRule, ...]:
         return tuple(
-            QuoteRule(entry["id"], entry["category"], tuple(entry["languages"]),
-                      entry["source"].strip(), self.name)
+            QuoteRule(
+                entry["id"], entry["category"], tuple(entry["languages"]), entry["source"].strip(), self.name
+            )
             for entry in self.entries("quote_rule")
         )
 
@@ -328,9 +350,7 @@ def merge(sets: Iterable[RuleSet]) -> RuleSet:
     seen: dict[str, str] = {}
     for rule in merged.all_rules:
         if rule.id in seen:
-            raise RuleFileError(
-                f"{rule.file}, rule {rule.id!r}: duplicate id (also in {seen[rule.id]})"
-            )
+            raise RuleFileError(f"{rule.file}, rule {rule.id!r}: duplicate id (also in {seen[rule.id]})")
         seen[rule.id] = rule.file
     return merged
 

@@ -1,0 +1,133 @@
+"""Measure boilerplate removal on the ScrapingHub article-extraction benchmark.
+
+Two measurements, on the 181 pages of ``shared/data/scrapinghub``:
+
+1. **Do no harm.** ``clean()`` on each gold article body (real, correct
+   article text): every paragraph it drops and every repair it makes there is
+   a false positive. They are listed.
+2. **After trafilatura.** Each page's HTML through ``trafilatura.extract``,
+   then ``clean()``; bag-of-tokens precision, recall and F1 against the gold
+   body (NFKC, lower case, tokens are runs of letters/digits, each CJK
+   character a token; macro P over documents with output, macro R over all),
+   beside trafilatura alone, in the same run.
+
+Usage::
+
+    python bench/eval_scrapinghub.py [--data ../shared/data/scrapinghub] [--show N]
+
+trafilatura's output is cached in ``bench/out/`` (it is slow and does not
+change between runs of cleancorp).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import cleancorp
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "scrapinghub"
+TOKEN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def prf(output: str, gold: str) -> tuple[float | None, float]:
+    out, ref = tokens(output), tokens(gold)
+    common = sum((out & ref).values())
+    precision = common / sum(out.values()) if out else None
+    recall = common / sum(ref.values()) if ref else 1.0
+    return precision, recall
+
+
+def extract(data: Path, item: dict[str, str], cache: Path) -> str:
+    cached = cache / f"{item['id']}.txt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    import trafilatura
+
+    html_path = data / item["html_path"]
+    if not html_path.exists():
+        html_path = html_path.with_name(html_path.name + ".gz")
+    raw = html_path.read_bytes()
+    if html_path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    html = raw.decode(item.get("html_encoding") or "utf-8", errors="replace")
+    text = trafilatura.extract(html, include_comments=False) or ""
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--show", type=int, default=40, help="false positives to list")
+    args = parser.parse_args(argv)
+    manifest = [json.loads(line) for line in (args.data / "manifest.jsonl").open(encoding="utf-8")]
+    cache = HERE / "out" / "trafilatura"
+
+    harm_drops: list[tuple[str, str, str]] = []
+    harm_fixes: list[tuple[str, str, str, str]] = []
+    scores: dict[str, list[tuple[float | None, float]]] = {"trafilatura": [], "trafilatura+cleancorp": []}
+    removed_after_extraction: list[tuple[str, str, str, bool]] = []
+    seconds = 0.0
+    for item in manifest:
+        gold = (args.data / item["gold_path"]).read_text(encoding="utf-8")
+        result = cleancorp.clean(gold)
+        harm_drops += [
+            (item["id"], e.category, e.before) for e in result.removals if e.stage == "boilerplate"
+        ]
+        harm_fixes += [(item["id"], e.rule, e.before, e.after) for e in result.edits if e.stage == "quirks"]
+        extracted = extract(args.data, item, cache)
+        start = time.perf_counter()
+        cleaned = cleancorp.clean(extracted)
+        seconds += time.perf_counter() - start
+        gold_lines = {" ".join(line.split()) for line in gold.splitlines()}
+        removed_after_extraction += [
+            (item["id"], e.category, e.before, e.before in gold_lines) for e in cleaned.removals
+        ]
+        scores["trafilatura"].append(prf(extracted, gold))
+        scores["trafilatura+cleancorp"].append(prf(cleaned.text, gold))
+
+    gold_paragraphs = sum(
+        len(cleancorp.split_paragraphs((args.data / i["gold_path"]).read_text(encoding="utf-8")))
+        for i in manifest
+    )
+    print(f"do no harm: {len(manifest)} gold bodies, {gold_paragraphs} paragraphs")
+    print(f"  paragraphs dropped: {len(harm_drops)}  quirk repairs: {len(harm_fixes)}")
+    for doc, category, text in harm_drops[: args.show]:
+        print(f"  DROP {doc} {category}: {text[:110]!r}")
+    for doc, rule, before, after in harm_fixes[: args.show]:
+        print(f"  FIX  {doc} {rule}: {before!r} -> {after!r}")
+    print()
+    print("after trafilatura (macro over documents):")
+    for system, rows in scores.items():
+        precisions = [p for p, _ in rows if p is not None]
+        p = sum(precisions) / len(precisions)
+        r = sum(r for _, r in rows) / len(rows)
+        print(f"  {system:24s} P={p:.4f} R={r:.4f} F1={2 * p * r / (p + r):.4f}")
+    wrong = [row for row in removed_after_extraction if row[3]]
+    print(
+        f"  paragraphs removed after trafilatura: {len(removed_after_extraction)}, "
+        f"of which lines of the gold body: {len(wrong)}"
+    )
+    print(f"  by category: {dict(Counter(c for _, c, _, _ in removed_after_extraction).most_common())}")
+    for doc, category, text, _ in wrong[: args.show]:
+        print(f"  GOLD-LINE {doc} {category}: {text[:110]!r}")
+    print(f"  clean() time on extracted text: {seconds:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
