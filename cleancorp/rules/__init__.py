@@ -35,7 +35,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -164,7 +164,7 @@ class _Reader:
         for key, value in raw_vars.items():
             self.vars[key] = self.expand(value, f"[vars] {key}")
 
-    def fail(self, rule: str | None, message: str) -> None:
+    def fail(self, rule: str | None, message: str) -> NoReturn:
         where = f"{self.name}, rule {rule!r}" if rule else self.name
         raise RuleFileError(f"{where}: {message}")
 
@@ -236,7 +236,7 @@ class _Reader:
         value = entry.get(key, False)
         if not isinstance(value, bool):
             self.fail(rule, f"{key} must be true or false")
-        return value
+        return bool(value)
 
     def boilerplate(self) -> tuple[BoilerplateRule, ...]:
         rules = []
