@@ -60,8 +60,12 @@ def count_words(text: str) -> int:
     >>> count_words("北约承认弹药竞赛")
     4
     """
-    cjk = len(CJK_RE.findall(text)) if not text.isascii() else 0
-    return len(text.split()) + cjk // 2
+    if text.isascii():
+        return len(text.split())
+    cjk = len(CJK_RE.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(CJK_RE.sub(" ", text).split()) + cjk // 2
 
 
 @dataclass(frozen=True, slots=True)
