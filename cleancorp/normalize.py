@@ -5,8 +5,9 @@ half of a mojibake pair (``Ã\\xa0`` is ``à``) that ftfy still has to see.
 
 What it does to each paragraph, in this order:
 
-1. ``control-chars``: removes C0 and C1 control characters (tab and NEL
-   become a space), DEL, lone surrogates and the noncharacters U+FFFE/U+FFFF.
+1. ``control-chars``: removes C0 and C1 control characters, DEL, lone
+   surrogates and the noncharacters U+FFFE/U+FFFF; a tab, NEL or a line
+   break that a repair brought into the paragraph becomes a space.
 2. ``invisible-chars``: removes zero-width space, word joiner, byte-order
    mark and soft hyphen; removes the zero-width joiner and non-joiner only
    where they join nothing (next to ASCII or white space), since Persian,
@@ -32,7 +33,9 @@ from cleancorp.result import Edit
 
 STAGE = "normalize"
 
-CONTROL_AS_SPACE_RE = re.compile(r"[\t\x85]")
+# Line breaks that a repair brought into a paragraph (an entity such as
+# "&#10;", a decoded U+2028) are spaces inside it: a paragraph is one line.
+CONTROL_AS_SPACE_RE = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 INVISIBLE_RE = re.compile(
     r"[\u200b\u2060\ufeff\u00ad\u180e]"

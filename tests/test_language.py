@@ -1,0 +1,95 @@
+"""Language detection: deterministic, 'und' when it cannot tell, restrictable."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import cleancorp
+from cleancorp.language import supported_languages
+
+SAMPLES = {
+    "en": "The council approved the new budget on Monday after a long debate.",
+    "fr": "Le conseil a approuvé le nouveau budget lundi après un long débat.",
+    "de": "Der Rat hat den neuen Haushalt am Montag nach langer Debatte gebilligt.",
+    "es": "El consejo aprobó el nuevo presupuesto el lunes tras un largo debate.",
+    "ru": "Совет утвердил новый бюджет в понедельник после долгих дебатов.",
+    "zh": "理事会在经过长时间辩论后于周一批准了新预算。",
+}
+
+
+@pytest.mark.parametrize(("language", "text"), SAMPLES.items())
+def test_detects_the_language(language: str, text: str) -> None:
+    guess = cleancorp.detect_language(text)
+    assert guess.language == language
+    assert 0.5 < guess.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "12:30 — 4/5", "!!!", "ab"])
+def test_too_few_letters_is_undetermined(text: str) -> None:
+    assert cleancorp.detect_language(text) == cleancorp.LanguageGuess("und", 0.0)
+
+
+AMBIGUOUS = ["ok", "Taxi Hotel", "Pizza Roma", "hello bonjour hallo ciao", "Alan Turing 1950"]
+
+
+def test_same_answer_every_time_in_one_process() -> None:
+    first = [cleancorp.detect_language(t) for t in AMBIGUOUS]
+    for _ in range(5):
+        assert [cleancorp.detect_language(t) for t in AMBIGUOUS] == first
+
+
+def test_same_answer_in_another_process() -> None:
+    here = [cleancorp.detect_language(t).to_dict() for t in AMBIGUOUS]
+    code = (
+        "import json, sys, cleancorp; "
+        "print(json.dumps([cleancorp.detect_language(t).to_dict() for t in json.loads(sys.argv[1])]))"
+    )
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(AMBIGUOUS)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        assert json.loads(out) == here
+
+
+def test_restricting_candidate_languages() -> None:
+    config = cleancorp.CleanConfig(languages={"de", "nl"})
+    assert cleancorp.detect_language(SAMPLES["en"], config).language in {"de", "nl"}
+
+
+def test_confidence_threshold() -> None:
+    strict = cleancorp.CleanConfig(min_language_confidence=1.0)
+    loose = cleancorp.CleanConfig(min_language_confidence=0.1)
+    text = "hello bonjour hallo ciao"
+    assert cleancorp.detect_language(text, loose).language != "und"
+    guess = cleancorp.detect_language(text, strict)
+    assert guess.language == "und" or guess.confidence == 1.0
+
+
+def test_bytes_are_refused() -> None:
+    with pytest.raises(TypeError, match="decode"):
+        cleancorp.detect_language(b"bytes")  # type: ignore[arg-type]
+
+
+def test_iso_codes() -> None:
+    languages = supported_languages()
+    assert {"en", "fr", "zh", "ru", "ar"} <= languages
+    assert not {code for code in languages if "-" in code}
+
+
+def test_clean_reports_the_language_of_the_cleaned_text() -> None:
+    raw = "Suivez-nous sur Facebook\n\n" + SAMPLES["en"]
+    result = cleancorp.clean(raw)
+    assert (result.language, result.text) == ("en", SAMPLES["en"])
+
+
+def test_clean_with_a_known_language_skips_detection() -> None:
+    result = cleancorp.clean(SAMPLES["en"], cleancorp.CleanConfig(language="fr"))
+    assert (result.language, result.language_confidence) == ("fr", 1.0)

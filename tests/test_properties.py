@@ -1,0 +1,88 @@
+"""Properties of clean() that hold for every input.
+
+Run longer with ``pytest tests/test_properties.py --hypothesis-profile=long``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import example, given
+from strategies import any_text, clean_document, document, mojibake_text
+
+import cleancorp
+from cleancorp import apply_edits, clean, split_paragraphs
+
+FORBIDDEN = {"\u200b", "\u2060", "\ufeff", "\u00ad"}
+
+
+def check_canonical(text: str) -> None:
+    assert unicodedata.is_normalized("NFC", text)
+    assert text == text.strip()
+    for paragraph in text.split("\n\n") if text else []:
+        assert paragraph, "empty paragraph or more than one blank line"
+        assert paragraph == paragraph.strip()
+        assert "  " not in paragraph
+        for index, char in enumerate(paragraph):
+            assert char not in FORBIDDEN, f"invisible {char!r}"
+            assert unicodedata.category(char) not in ("Cc", "Cs"), f"control {char!r}"
+            assert char not in "\u2028\u2029\u00a0\u202f"
+            if char in "\u200c\u200d":
+                before, after = paragraph[index - 1], paragraph[index + 1]
+                assert not before.isascii() and not before.isspace()
+                assert not after.isascii() and not after.isspace()
+
+
+def check_paragraph_provenance(raw: str, result: cleancorp.CleanResult) -> None:
+    """Each output paragraph is an input paragraph changed only by its own edits."""
+    paragraphs = list(split_paragraphs(raw))
+    touched = {e.paragraph for e in result.edits}
+    dropped = {e.paragraph for e in result.edits if e.action == "drop"}
+    output = result.text.split("\n\n") if result.text else []
+    kept = [i for i in range(len(paragraphs)) if i not in dropped]
+    assert len(output) == len(kept)
+    for index, text in zip(kept, output, strict=True):
+        if index not in touched:
+            assert text == paragraphs[index]
+
+
+@given(document())
+@example("")
+@example("\ud800 lone surrogate \udfff")
+@example("a&#10;b&#x2028;c")
+@example("\u200b\u200c\u200d")
+def test_any_document(raw: str) -> None:
+    result = clean(raw)
+    check_canonical(result.text)
+    assert apply_edits(raw, result.edits) == result.text
+    check_paragraph_provenance(raw, result)
+    assert result.language == "und" or len(result.language) == 2
+
+
+@given(any_text)
+def test_any_str_is_accepted(raw: str) -> None:
+    result = clean(raw)
+    check_canonical(result.text)
+    assert apply_edits(raw, result.edits) == result.text
+
+
+@given(mojibake_text)
+def test_generated_mojibake_is_accepted(raw: str) -> None:
+    result = clean(raw)
+    check_canonical(result.text)
+    assert apply_edits(raw, result.edits) == result.text
+
+
+@given(document())
+def test_cleaning_twice_changes_nothing(raw: str) -> None:
+    once = clean(raw)
+    twice = clean(once.text)
+    assert twice.text == once.text
+    assert twice.edits == ()
+
+
+@given(clean_document)
+def test_clean_text_passes_through_unchanged(raw: str) -> None:
+    result = clean(raw)
+    assert result.text == raw
+    assert result.edits == ()

@@ -1,0 +1,81 @@
+"""Quirk repair: the case table, language awareness, the stage on its own."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cleancorp
+from cleancorp import quirks
+from cleancorp.rules import load_rules
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CASES: dict[str, list[dict[str, Any]]] = tomllib.loads(
+    (Path(__file__).parent / "cases" / "quirks.toml").read_text(encoding="utf-8")
+)
+ENGLISH = cleancorp.CleanConfig(language="en")
+
+
+def test_every_quirk_rule_has_a_repair_case() -> None:
+    rules = load_rules()
+    ids = {r.id for r in (*rules.quote_rules, *rules.false_friends)}
+    assert ids <= {c["rule"] for c in CASES["repair"]}
+
+
+@pytest.mark.parametrize("case", CASES["repair"], ids=[c["text"][:40] for c in CASES["repair"]])
+def test_repairs(case: dict[str, str]) -> None:
+    result = cleancorp.clean(case["text"], ENGLISH)
+    assert result.text == case["expected"]
+    assert {e.rule for e in result.edits} >= {case["rule"]}
+    assert all(e.stage == "quirks" for e in result.edits)
+
+
+@pytest.mark.parametrize("case", CASES["keep"], ids=[c["text"][:40] for c in CASES["keep"]])
+def test_correct_text_stays(case: dict[str, str]) -> None:
+    result = cleancorp.clean(case["text"], ENGLISH)
+    assert result.edits == (), case["why"]
+
+
+def test_extradition_keeps_its_case() -> None:
+    text = "Extradition of weapons resumed. EXTRADITION OF WEAPONS RESUMED."
+    assert quirks.repair_quirks(text) == "Delivery of weapons resumed. DELIVERY OF WEAPONS RESUMED."
+
+
+def test_french_guillemets_stay_in_french() -> None:
+    text = "« Nous devons agir maintenant », a déclaré le ministre lundi devant les députés."
+    result = cleancorp.clean(text)
+    assert result.language == "fr"
+    assert result.text == text
+
+
+def test_german_style_guillemets_in_english() -> None:
+    assert quirks.repair_quirks("He called it »a historic step« on Monday.") == (
+        "He called it “a historic step” on Monday."
+    )
+
+
+def test_quirks_need_a_language() -> None:
+    text = "“We must act,” he said. We will win. »"
+    assert cleancorp.clean(text, cleancorp.CleanConfig(detect_language=False)).text == text
+
+
+def test_quirk_categories_can_be_kept() -> None:
+    text = "Talks are underway about the Patriots’ extradition to Kyiv, officials said."
+    config = cleancorp.CleanConfig(language="en", keep_categories={"mistranslation"})
+    assert cleancorp.clean(text, config).text == text
+    config = cleancorp.CleanConfig(language="en", repair_quirks=False)
+    assert cleancorp.clean(text, config).text == text
+
+
+def test_each_repair_is_one_edit_at_its_offset() -> None:
+    text = "The minister called the plan « a historic step » today."
+    result = cleancorp.clean(text, ENGLISH)
+    assert [(e.start, e.before, e.after) for e in result.edits] == [(29, "« ", "“"), (45, " »", "”")]
+    assert cleancorp.apply_edits(text, result.edits) == result.text

@@ -1,0 +1,92 @@
+"""Rule files: validation with clear errors, user files, built-in rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cleancorp
+from cleancorp.rules import RuleFileError, load_rules, parse_rules
+
+GOOD = """
+[vars]
+brand = '(?:Acme News|ACME)'
+
+[[boilerplate]]
+id = "acme-promo"
+category = "site_prompt"
+languages = ["en"]
+where = "anywhere"
+max_words = 12
+patterns = ['^Get {{brand}} on your phone']
+source = "Acme's app promotion"
+"""
+
+
+def test_builtin_rules_load_and_have_sources() -> None:
+    rules = load_rules()
+    assert len(rules.boilerplate) > 20
+    assert all(r.source for r in rules.all_rules)
+    assert len(rules.ids) == len(rules.all_rules)
+
+
+def test_a_user_rule_file_adds_rules(tmp_path: Path) -> None:
+    path = tmp_path / "acme.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    config = cleancorp.CleanConfig(rule_files=[path])
+    text = "Get Acme News on your phone today\n\nThe mayor opened the new bridge on Friday morning."
+    result = cleancorp.clean(text, config)
+    assert [(e.rule, e.category) for e in result.removals] == [("acme-promo", "site_prompt")]
+    assert cleancorp.clean(text).removals == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('where = "anywhere"', 'where = "middle"'), r"rule 'acme-promo': where must be one of"),
+        (("max_words = 12", "max_words = 12\nmax_wrods = 3"), r"unknown key\(s\) \['max_wrods'\]"),
+        (("patterns = ['^Get {{brand}} on your phone']", "patterns = ['(unclosed']"), r"bad regex"),
+        (("{{brand}}", "{{brnd}}"), r"unknown variable \{\{brnd\}\}"),
+        (('id = "acme-promo"', 'id = "Acme Promo"'), r"id must be kebab-case"),
+        (('category = "site_prompt"', 'category = "Site Prompt"'), r"category must be snake_case"),
+        (('source = "Acme\'s app promotion"', 'source = " "'), r"source must say"),
+        (('languages = ["en"]', 'languages = "en"'), r"languages must be a non-empty list"),
+        (("max_words = 12", "max_words = -1"), r"max_words must be a whole number"),
+        (("[[boilerplate]]", "[[boilerplat]]"), r"unknown table\(s\) \['boilerplat'\]"),
+        (('id = "acme-promo"\n', ""), r"missing \['id'\]"),
+        (('where = "anywhere"', 'where = "anywhere'), r"not valid TOML"),
+    ],
+)
+def test_invalid_rule_files_name_the_file_and_the_problem(change: tuple[str, str], message: str) -> None:
+    old, new = change
+    assert old in GOOD
+    with pytest.raises(RuleFileError, match=message) as error:
+        parse_rules(GOOD.replace(old, new), "user.toml")
+    assert str(error.value).startswith("user.toml")
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dup.toml"
+    path.write_text(GOOD.replace("acme-promo", "separator-line"), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="duplicate id"):
+        cleancorp.CleanConfig(rule_files=[str(path)])
+
+
+def test_missing_rule_file(tmp_path: Path) -> None:
+    with pytest.raises(RuleFileError, match="cannot read rule file"):
+        cleancorp.CleanConfig(rule_files=[tmp_path / "absent.toml"])
+
+
+def test_false_friend_frame_needs_a_term_group() -> None:
+    text = """
+[[false_friend]]
+id = "x"
+category = "mistranslation"
+languages = ["en"]
+frames = ['actually']
+forms = { actually = "currently" }
+source = "test"
+"""
+    with pytest.raises(RuleFileError, match=r"has no \(\?P<term>"):
+        parse_rules(text)
