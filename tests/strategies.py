@@ -15,12 +15,57 @@ else:  # pragma: no cover
 _CASES = tomllib.loads((Path(__file__).parent / "cases" / "boilerplate.toml").read_text("utf-8"))
 BOILERPLATE = [c["text"] for c in _CASES["remove"]]
 
-WORDS = (
-    "the council voted on monday to approve new budget which raises spending schools roads "
-    "for third year in row opposition members said plan relied optimistic revenue forecasts "
-    "would leave city exposed if economy slowed next minister told reporters talks ended "
-    "without agreement officials expect decision week government announced measures"
-).split()
+WORDS = [
+    "the",
+    "council",
+    "voted",
+    "on",
+    "monday",
+    "to",
+    "approve",
+    "new",
+    "budget",
+    "which",
+    "raises",
+    "spending",
+    "schools",
+    "roads",
+    "for",
+    "third",
+    "year",
+    "in",
+    "row",
+    "opposition",
+    "members",
+    "said",
+    "plan",
+    "relied",
+    "optimistic",
+    "revenue",
+    "forecasts",
+    "would",
+    "leave",
+    "city",
+    "exposed",
+    "if",
+    "economy",
+    "slowed",
+    "next",
+    "minister",
+    "told",
+    "reporters",
+    "talks",
+    "ended",
+    "without",
+    "agreement",
+    "officials",
+    "expect",
+    "decision",
+    "week",
+    "government",
+    "announced",
+    "measures",
+]
 
 # Every code point, surrogates and controls included.
 any_char = st.characters(codec=None, categories=None)

@@ -17,7 +17,7 @@ def test_readme_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert out.startswith("en 1.0\nStoltenberg Admits Kiev Regime Is Losing\nsection_label section-label")
     assert "{'whitespace': 6, 'separator': 2, 'section_label': 1," in out
