@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
 MIN_LETTERS = 3
 SEED = 0
-MAX_TEXT_LENGTH = 10_000
+# langdetect reads the first MAX_TEXT_LENGTH characters (its own default is
+# 10,000). Its n-gram extraction is the slowest part of clean(); 3,000
+# characters is six times the ~490-character paragraphs on which it is 100 %
+# accurate in the evaluation set, and takes a third of the time on articles.
+MAX_TEXT_LENGTH = 3_000
 
 # langdetect's codes that are not ISO 639-1 as they stand.
 _ISO = {"zh-cn": "zh", "zh-tw": "zh"}
