@@ -83,20 +83,25 @@ def _fits(rule: BoilerplateRule, words: int) -> bool:
     )
 
 
-def _candidates(
-    text: str, rules: Sequence[BoilerplateRule]
-) -> tuple[BoilerplateRule | None, BoilerplateRule | None]:
-    """The first matching ``anywhere`` rule and the first matching positional one."""
+def _matches(text: str, rules: Sequence[BoilerplateRule]) -> tuple[BoilerplateRule, ...]:
+    """The rules that match text, in file order, up to the first ``anywhere`` one."""
     words = count_words(text)
-    anywhere: BoilerplateRule | None = None
-    positional: BoilerplateRule | None = None
+    found = []
     for rule in rules:
-        if rule.where == "anywhere":
-            if anywhere is None and _fits(rule, words) and rule.pattern.search(text):
-                return rule, positional
-        elif positional is None and _fits(rule, words) and rule.pattern.search(text):
-            positional = rule
-    return anywhere, positional
+        if _fits(rule, words) and rule.pattern.search(text):
+            found.append(rule)
+            if rule.where == "anywhere":
+                break
+    return tuple(found)
+
+
+def _may_act(rule: BoilerplateRule, top: bool, bottom: bool) -> bool:
+    return (
+        rule.where == "anywhere"
+        or (rule.where == "edge" and (top or bottom))
+        or (rule.where == "top" and top)
+        or (rule.where == "bottom" and bottom)
+    )
 
 
 def _is_prose(text: str) -> bool:
@@ -119,26 +124,19 @@ def classify_paragraphs(paragraphs: Sequence[str], rules: Sequence[BoilerplateRu
     Empty strings stand for paragraphs already removed; they are kept out of
     the structure (they are neither prose nor boilerplate).
     """
-    candidates = [_candidates(p, rules) if p else (None, None) for p in paragraphs]
+    matches = [_matches(p, rules) if p else () for p in paragraphs]
     prose = [
         i
-        for i, (p, (anywhere, positional)) in enumerate(zip(paragraphs, candidates, strict=True))
-        if p and anywhere is None and positional is None and _is_prose(p)
+        for i, (p, found) in enumerate(zip(paragraphs, matches, strict=True))
+        if p and not found and _is_prose(p)
     ]
     first_prose = prose[0] if prose else len(paragraphs)
     last_prose = prose[-1] if prose else -1
 
     decisions: list[Decision | None] = []
-    for index, (anywhere, positional) in enumerate(candidates):
-        rule = anywhere
-        if rule is None and positional is not None:
-            top, bottom = index < first_prose, index > last_prose
-            if (
-                (positional.where == "edge" and (top or bottom))
-                or (positional.where == "top" and top)
-                or (positional.where == "bottom" and bottom)
-            ):
-                rule = positional
+    for index, found in enumerate(matches):
+        top, bottom = index < first_prose, index > last_prose
+        rule = next((r for r in found if _may_act(r, top, bottom)), None)
         decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept) if rule else None)
 
     for index, decision in enumerate(decisions):
@@ -175,6 +173,16 @@ def select_rules(
     return tuple(
         r for r in rules.boilerplate if r.category not in keep_categories and r.id not in disabled_rules
     )
+
+
+def rules_in_language(rules: Sequence[BoilerplateRule], language: str) -> tuple[BoilerplateRule, ...]:
+    """The rules whose phrases are in ``language`` or in every language (``*``).
+
+    An undetermined language (``"und"``) keeps every rule.
+    """
+    if language == "und":
+        return tuple(rules)
+    return tuple(r for r in rules if "*" in r.languages or language in r.languages)
 
 
 def remove_paragraphs(

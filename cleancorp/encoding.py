@@ -7,12 +7,13 @@ change correct text are off, as datatrove turns them off after they damaged
 Chinese and Japanese text: no quote uncurling, no width folding, no ligature
 folding, no Unicode normalisation (the normalise stage does NFC, never NFKC).
 
-ftfy is by far the slowest stage, so a paragraph only reaches it when a
-cheap test says it might need it: it is not ASCII and ftfy's own badness
-heuristic (``ftfy.badness.is_bad``) finds a mojibake-like sequence in it, or
-it has a C1 control character, a surrogate or a terminal escape. ftfy makes
-the same test itself before it tries to re-decode anything, so the gate
-skips nothing that ftfy would have fixed.
+ftfy is by far the slowest stage, so a paragraph only reaches
+``ftfy.fix_encoding`` when a cheap test says it might need it: it is not ASCII,
+and ftfy's own badness heuristic (``ftfy.badness.is_bad``) finds a
+mojibake-like sequence in it or it has a C1 control character. ftfy makes the
+same test itself before it tries to re-decode anything, so the gate skips
+nothing that ftfy would have fixed. Surrogate pairs and terminal escapes are
+separate steps, each behind its own one-character test.
 
 HTML entities left in plain text (``&amp;``, ``&#8217;``, ``&eacute;``) are
 decoded; only complete entities with their ``;`` are, so that ``&copy=2`` in
@@ -44,6 +45,7 @@ STAGE = "encoding"
 HTML_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 C1_CONTROL_RE = re.compile(r"[\x80-\x9f]")
 SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+SURROGATE_PAIR_RE = re.compile(r"[\ud800-\udbff][\udc00-\udfff]")
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -103,10 +105,21 @@ def fix_c1_controls(text: str) -> str:
 
 
 def fix_surrogate_pairs(text: str) -> str:
-    """Join UTF-16 surrogate pairs into the character they encode."""
+    """Join UTF-16 surrogate pairs into the character they encode.
+
+    A lone surrogate is left for the normalise stage, which removes it
+    (``ftfy.fixes.fix_surrogates`` would turn it into U+FFFD instead).
+
+    >>> fix_surrogate_pairs("smile \\ud83d\\ude00")
+    'smile 😀'
+    >>> fix_surrogate_pairs("lone \\ud800") == "lone \\ud800"
+    True
+    """
     if not SURROGATE_RE.search(text):
         return text
-    return fixes.fix_surrogates(text)
+    return SURROGATE_PAIR_RE.sub(
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text
+    )
 
 
 def remove_terminal_escapes(text: str) -> str:

@@ -141,10 +141,12 @@ def detect_language(text: str, config: CleanConfig | None = None) -> LanguageGue
     LanguageGuess(language='und', confidence=0.0)
     """
     if not isinstance(text, str):
-        raise TypeError(
-            "detect_language() takes str, not bytes: decode it first, "
-            "e.g. data.decode('utf-8', errors='replace')"
-        )
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            raise TypeError(
+                "detect_language() takes str, not bytes: decode it first, "
+                "e.g. data.decode('utf-8', errors='replace')"
+            )
+        raise TypeError(f"detect_language() takes str, not {type(text).__name__}")
     if _letters(text, MIN_LETTERS) < MIN_LETTERS:
         return UNDETERMINED
     backend = get_backend(config.language_backend if config else "langdetect")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cleancorp.boilerplate import ALT_TEXT_CATEGORY, remove_paragraphs, select_rules
+from cleancorp.boilerplate import (
+    ALT_TEXT_CATEGORY,
+    ALT_TEXT_RULE_ID,
+    remove_paragraphs,
+    rules_in_language,
+    select_rules,
+)
 from cleancorp.config import CleanConfig
 from cleancorp.encoding import repair_paragraph_encoding
 from cleancorp.language import detect_language
@@ -68,20 +74,9 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
 
     rules = config.rules
     if config.remove_boilerplate:
-        selected = select_rules(
-            rules,
-            keep_categories=frozenset(config.keep_categories),
-            disabled_rules=frozenset(config.disabled_rules),
-        )
-        remove_paragraphs(
-            paragraphs,
-            selected,
-            edits,
-            alt_text=ALT_TEXT_CATEGORY not in config.keep_categories
-            and "image-alt-text" not in config.disabled_rules,
-        )
-
-    guess = _language(join_paragraphs(paragraphs), config)
+        guess = _remove_boilerplate(paragraphs, edits, config)
+    else:
+        guess = _language(join_paragraphs(paragraphs), config)
 
     if config.repair_quirks and guess.language != "und":
         quote_rules, false_friends = rules_for(rules, guess.language, frozenset(config.disabled_rules))
@@ -99,6 +94,37 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         language_confidence=guess.confidence,
         edits=tuple(edits),
     )
+
+
+def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanConfig) -> LanguageGuess:
+    """Remove boilerplate with the rules for the document's language; return that language.
+
+    The language is detected on the cleaned text, so the rules run first with
+    every language's phrases; if a rule for other languages removed anything,
+    the removal is made again with the rules for the detected language only.
+    """
+    selected = select_rules(
+        config.rules,
+        keep_categories=frozenset(config.keep_categories),
+        disabled_rules=frozenset(config.disabled_rules),
+    )
+    alt_text = (
+        ALT_TEXT_CATEGORY not in config.keep_categories and ALT_TEXT_RULE_ID not in config.disabled_rules
+    )
+    if config.language is not None:
+        selected = rules_in_language(selected, config.language)
+    before, start = list(paragraphs), len(edits)
+    remove_paragraphs(paragraphs, selected, edits, alt_text=alt_text)
+    guess = _language(join_paragraphs(paragraphs), config)
+    fitting = rules_in_language(selected, guess.language)
+    if len(fitting) < len(selected):
+        other = {r.id for r in selected} - {r.id for r in fitting}
+        if any(edit.rule in other for edit in edits[start:]):
+            paragraphs[:] = before
+            del edits[start:]
+            remove_paragraphs(paragraphs, fitting, edits, alt_text=alt_text)
+            guess = _language(join_paragraphs(paragraphs), config)
+    return guess
 
 
 def _language(text: str, config: CleanConfig) -> LanguageGuess:

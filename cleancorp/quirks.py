@@ -105,34 +105,68 @@ def apply_repairs(
     return text
 
 
+def _pair(kinds: list[str], opens: str, closes: str, tight: list[bool] | None = None) -> dict[int, bool]:
+    """Pair opening and closing marks in order: {mark index: is opening}."""
+    pending: dict[str, int] = {}
+    paired: dict[int, bool] = {}
+    for index, kind in enumerate(kinds):
+        if tight is not None and not tight[index]:
+            continue
+        if kind in opens:
+            pending[kind] = index
+        elif kind in closes:
+            opener = opens[closes.index(kind)]
+            if opener in pending:
+                paired[pending.pop(opener)] = True
+                paired[index] = False
+    return paired
+
+
 def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
     """(start, before, after) turning guillemets into English curly quotes.
 
-    Paired guillemets follow the first one's style: ``« »`` (French) or
-    ``» «`` (German). A lone ``»`` or ``›`` is converted only as a closing
-    mark right after the end of a sentence (``… offensives. »``); after a
-    word it is a link arrow (``Read more »``) and stays.
+    Guillemets are paired in order: ``« … »`` (French, with the spaces inside
+    removed) or, when there is no such pair, ``»…«`` hugging the words
+    (German). A ``»`` or ``›`` left unpaired is converted only as a closing
+    mark right after the end of a sentence (``… offensives. »``); elsewhere it
+    is a link arrow or a separator (``Read more »``, ``Home » News``) and
+    stays, as does an unpaired ``«``.
 
     >>> convert_guillemets("a « b » c")
     [(2, '« ', '“'), (5, ' »', '”')]
+    >>> convert_guillemets("Home » News: « we win » today")
+    [(13, '« ', '“'), (21, ' »', '”')]
     """
     marks = list(GUILLEMET_RE.finditer(text))
     if not marks:
         return []
     kinds = [m.group().strip(SPACES) for m in marks]
-    has_open = any(k in "«‹" for k in kinds)
-    if not has_open:
-        before = text[: marks[0].start()].rstrip(SPACES)
-        if len(marks) > 1 or not before or before[-1] not in SENTENCE_END:
-            return []  # a separator ("Home » News") or a link arrow, not a quote
-    # German style (»text«) hugs the quoted words, so its spaces stay.
-    german = has_open and kinds[0] in "»›"
+    paired = _pair(kinds, "«‹", "»›")
+    german = False
+    if not paired:
+        # German »text«: the opening mark is followed, the closing one preceded, by a word.
+        tight = []
+        for match, kind in zip(marks, kinds, strict=True):
+            at = match.start() + match.group().index(kind)
+            neighbour = text[at + 1 : at + 2] if kind in "»›" else text[at - 1 : at]
+            tight.append(bool(neighbour) and not neighbour.isspace())
+        paired = _pair(kinds, "»›", "«‹", tight)
+        german = bool(paired)
     out = []
-    for match, mark in zip(marks, kinds, strict=True):
-        opening = (mark in "«‹") != german
-        replacement = ("“" if opening else "”") if mark in "«»" else ("‘" if opening else "’")
+    for index, (match, kind) in enumerate(zip(marks, kinds, strict=True)):
+        if index in paired:
+            opening = paired[index]
+        elif kind in "»›" and not german:
+            before = text[: match.start()].rstrip(SPACES)
+            if not before or before[-1] not in SENTENCE_END:
+                continue
+            opening = False
+        else:
+            continue
+        double = kind in "«»"
+        replacement = ("“" if double else "‘") if opening else ("”" if double else "’")
         if german:
-            out.append((match.start() + match.group().index(mark), mark, replacement))
+            out.append((match.start() + match.group().index(kind), kind, replacement))
         else:
             out.append((match.start(), match.group(), replacement))
     return out
@@ -142,10 +176,10 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
 QUOTE_MARK_RE = re.compile(r"[“”]|‘‘|``|’’|''")
 
 
-def _quote_marks(text: str) -> list[tuple[int, str]]:
-    """(offset, mark) of each double quote mark, read as “ or ”."""
+def _quote_marks(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, mark) of each double quote mark, read as “ or ”."""
     return [
-        (m.start(), OPEN_QUOTE if m.group() in ("“", "‘‘", "``") else CLOSE_QUOTE)
+        (m.start(), m.end(), OPEN_QUOTE if m.group() in ("“", "‘‘", "``") else CLOSE_QUOTE)
         for m in QUOTE_MARK_RE.finditer(text)
     ]
 
@@ -159,21 +193,21 @@ def find_reopen_points(text: str) -> list[int]:
     """
     points = []
     open_quote = False
-    last_close = -1
-    for index, mark in _quote_marks(text):
+    last_close: tuple[int, int] | None = None
+    for start, end, mark in _quote_marks(text):
         if mark == OPEN_QUOTE:
             open_quote = True
             continue
         if open_quote:
             open_quote = False
-            last_close = index
+            last_close = (start, end)
             continue
         # a closing mark with no quotation open
-        if last_close > 0 and text[last_close - 1] == ",":
-            match = ATTRIBUTION_RE.match(text, last_close + 1)
-            if match and match.end() < index and text[match.end()].isupper():
+        if last_close is not None and text[last_close[0] - 1 : last_close[0]] == ",":
+            match = ATTRIBUTION_RE.match(text, last_close[1])
+            if match and match.end() < start and text[match.end()].isupper():
                 points.append(match.end())
-        last_close = index
+        last_close = (start, end)
     return points
 
 
@@ -186,14 +220,14 @@ def find_duplicate_openers(text: str) -> list[int]:
     marks = _quote_marks(text)
     found = []
     open_at = -1
-    for position, (index, mark) in enumerate(marks):
+    for position, (index, _end, mark) in enumerate(marks):
         if mark == CLOSE_QUOTE:
             open_at = -1
             continue
         if open_at < 0:
             open_at = index
             continue
-        following = marks[position + 1][1] if position + 1 < len(marks) else None
+        following = marks[position + 1][2] if position + 1 < len(marks) else None
         head = text[open_at:index].rstrip()
         if (
             following == CLOSE_QUOTE
@@ -223,7 +257,7 @@ def rules_for(
     def applies(languages: tuple[str, ...], rule_id: str) -> bool:
         return rule_id not in disabled and ("*" in languages or language in languages)
 
-    quote = tuple(r for r in rules.quote_rules if applies(r.languages, r.id) and r.id in QUOTE_FINDERS)
+    quote = tuple(r for r in rules.quote_rules if applies(r.languages, r.id))
     friends = tuple(r for r in rules.false_friends if applies(r.languages, r.id))
     return quote, friends
 

@@ -127,3 +127,45 @@ def test_remove_boilerplate_works_on_its_own() -> None:
 )
 def test_count_words(text: str, words: int) -> None:
     assert count_words(text) == words
+
+
+def test_rules_for_other_languages_do_not_act() -> None:
+    french = [
+        "Le conseil municipal a voté lundi le nouveau budget, qui augmente les dépenses pour "
+        "les écoles et les routes pour la troisième année consécutive.",
+        "If you buy something through our links, we may earn a commission.",
+        "Les élus de l’opposition ont jugé que le plan reposait sur des prévisions trop "
+        "optimistes et exposerait la ville si l’économie ralentissait.",
+    ]
+    result = cleancorp.clean("\n\n".join(french))
+    assert result.language == "fr"
+    assert result.removals == ()
+    english = [PROSE[0], french[1], PROSE[1]]
+    assert removals_of(english) == {1: "affiliate_disclosure"}
+
+
+def test_a_later_rule_acts_where_an_earlier_one_may_not(tmp_path: Path) -> None:
+    rules = tmp_path / "positions.toml"
+    rules.write_text(
+        """
+[[boilerplate]]
+id = "top-only"
+category = "site_prompt"
+languages = ["*"]
+where = "top"
+patterns = ['^Brought to you by']
+source = "test"
+
+[[boilerplate]]
+id = "bottom-only"
+category = "byline_footer"
+languages = ["*"]
+where = "bottom"
+patterns = ['^Brought to you by']
+source = "test"
+""",
+        encoding="utf-8",
+    )
+    config = cleancorp.CleanConfig(rule_files=[rules])
+    text = "\n\n".join([*PROSE, "Brought to you by the Example Foundation"])
+    assert [e.rule for e in cleancorp.clean(text, config).removals] == ["bottom-only"]

@@ -92,6 +92,10 @@ def test_surrogate_pair_is_joined() -> None:
     assert cleancorp.clean("smile \ud83d\ude00").text == "smile 😀"
 
 
+def test_a_lone_surrogate_is_removed_not_replaced() -> None:
+    assert cleancorp.clean("half \ud83d of a pair").text == "half of a pair"
+
+
 def test_terminal_escapes_are_removed() -> None:
     assert cleancorp.clean("\x1b[36mcoloured\x1b[0m text").text == "coloured text"
 

@@ -73,9 +73,11 @@ def test_confidence_threshold() -> None:
     assert guess.language == "und" or guess.confidence == 1.0
 
 
-def test_bytes_are_refused() -> None:
+def test_bytes_and_other_types_are_refused() -> None:
     with pytest.raises(TypeError, match="decode"):
         cleancorp.detect_language(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="takes str, not int"):
+        cleancorp.detect_language(123)  # type: ignore[arg-type]
 
 
 def test_iso_codes() -> None:

@@ -90,3 +90,21 @@ source = "test"
 """
     with pytest.raises(RuleFileError, match=r"has no \(\?P<term>"):
         parse_rules(text)
+
+
+def test_a_quote_rule_must_name_a_known_repair() -> None:
+    text = """
+[[quote_rule]]
+id = "smart-quotes"
+category = "quote_repair"
+languages = ["en"]
+source = "test"
+"""
+    with pytest.raises(RuleFileError, match=r"rule 'smart-quotes': no quote repair has this id"):
+        parse_rules(text)
+
+
+def test_patterns_of_one_rule_must_join() -> None:
+    text = GOOD.replace("patterns = ['^Get {{brand}} on your phone']", "patterns = ['(?P<x>a)', '(?P<x>b)']")
+    with pytest.raises(RuleFileError, match=r"rule 'acme-promo': its patterns do not join"):
+        parse_rules(text)

@@ -43,6 +43,13 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 WHERE = ("anywhere", "edge", "top", "bottom")
+# The quote repairs are code (cleancorp/quirks.py); a [[quote_rule]] entry can
+# only configure one of these.
+QUOTE_RULE_IDS = (
+    "guillemet-in-english",
+    "reopen-quote-after-attribution",
+    "duplicate-open-quote",
+)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CATEGORY_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^(?:\*|[a-z]{2,3})$")
@@ -186,7 +193,15 @@ class _Reader:
             except re.error as error:
                 self.fail(rule, f"bad regex {pattern!r}: {error}")
             parts.append(f"(?:{expanded})")
-        return re.compile("|".join(parts), flags)
+        try:
+            return re.compile("|".join(parts), flags)
+        except re.error as error:
+            self.fail(
+                rule,
+                f"its patterns do not join into one regex ({error}): a rule's patterns are "
+                "joined with |, so group names must differ and \\N back-references count "
+                "the groups of the patterns before",
+            )
 
     def entries(self, table: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.data.get(table, [])
@@ -306,12 +321,20 @@ class _Reader:
         return tuple(rules)
 
     def quote_rules(self) -> tuple[QuoteRule, ...]:
-        return tuple(
-            QuoteRule(
-                entry["id"], entry["category"], tuple(entry["languages"]), entry["source"].strip(), self.name
+        rules = []
+        for entry in self.entries("quote_rule"):
+            if entry["id"] not in QUOTE_RULE_IDS:
+                self.fail(entry["id"], f"no quote repair has this id; known: {list(QUOTE_RULE_IDS)}")
+            rules.append(
+                QuoteRule(
+                    entry["id"],
+                    entry["category"],
+                    tuple(entry["languages"]),
+                    entry["source"].strip(),
+                    self.name,
+                )
             )
-            for entry in self.entries("quote_rule")
-        )
+        return tuple(rules)
 
 
 def _parse(name: str, text: str) -> RuleSet:
