@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"do no harm: {len(manifest)} gold bodies, {gold_paragraphs} paragraphs")
     print(f"  paragraphs dropped: {len(harm_drops)}  quirk repairs: {len(harm_fixes)}")
+    print(f"  dropped by category: {dict(Counter(c for _, c, _ in harm_drops).most_common())}")
     for doc, category, text in harm_drops[: args.show]:
         print(f"  DROP {doc} {category}: {text[:110]!r}")
     for doc, rule, before, after in harm_fixes[: args.show]:
@@ -125,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  by category: {dict(Counter(c for _, c, _, _ in removed_after_extraction).most_common())}")
     for doc, category, text, _ in wrong[: args.show]:
         print(f"  GOLD-LINE {doc} {category}: {text[:110]!r}")
-    print(f"  clean() time on extracted text: {seconds:.2f} s")
+    megabytes = sum(len(extract(args.data, i, cache).encode("utf-8")) for i in manifest) / 1e6
+    print(f"  clean() on extracted text: {megabytes:.2f} MB in {seconds:.2f} s")
     return 0
 
 
