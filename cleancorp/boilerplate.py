@@ -109,22 +109,22 @@ def _is_prose(text: str) -> bool:
 
 
 def _is_alt_text(text: str, caption: str) -> bool:
-    if count_words(text) > ALT_TEXT_MAX_WORDS or SENTENCE_PUNCTUATION_RE.search(text[-1:]):
+    words_in_text = count_words(text)
+    if words_in_text > ALT_TEXT_MAX_WORDS or SENTENCE_PUNCTUATION_RE.search(text[-1:]):
         return False
     if IMAGE_FILE_RE.search(text):
         return True
     words = {w.casefold() for w in WORD_RE.findall(text)}
     caption_words = {w.casefold() for w in WORD_RE.findall(caption)}
-    return bool(words) and words <= caption_words
+    # one word ("Budget") is more likely a subheading than an alt text
+    return words_in_text >= 2 and bool(words) and words <= caption_words
 
 
-def classify_paragraphs(paragraphs: Sequence[str], rules: Sequence[BoilerplateRule]) -> list[Decision | None]:
-    """For each paragraph, the rule that removes it, or ``None`` to keep it.
-
-    Empty strings stand for paragraphs already removed; they are kept out of
-    the structure (they are neither prose nor boilerplate).
-    """
-    matches = [_matches(p, rules) if p else () for p in paragraphs]
+def _decide(
+    paragraphs: Sequence[str],
+    matches: Sequence[tuple[BoilerplateRule, ...]],
+    alt_text: bool,
+) -> list[Decision | None]:
     prose = [
         i
         for i, (p, found) in enumerate(zip(paragraphs, matches, strict=True))
@@ -139,17 +139,18 @@ def classify_paragraphs(paragraphs: Sequence[str], rules: Sequence[BoilerplateRu
         rule = next((r for r in found if _may_act(r, top, bottom)), None)
         decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept) if rule else None)
 
-    for index, decision in enumerate(decisions):
-        if decision is None or decision.category not in IMAGE_CATEGORIES:
-            continue
-        for neighbour in (index - 1, index + 1):
-            if (
-                0 <= neighbour < len(paragraphs)
-                and decisions[neighbour] is None
-                and paragraphs[neighbour]
-                and _is_alt_text(paragraphs[neighbour], paragraphs[index])
-            ):
-                decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
+    if alt_text:
+        for index, decision in enumerate(decisions):
+            if decision is None or decision.category not in IMAGE_CATEGORIES:
+                continue
+            for neighbour in (index - 1, index + 1):
+                if (
+                    0 <= neighbour < len(paragraphs)
+                    and decisions[neighbour] is None
+                    and paragraphs[neighbour]
+                    and _is_alt_text(paragraphs[neighbour], paragraphs[index])
+                ):
+                    decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
 
     # A label ("Ingredients:") that introduces a kept paragraph belongs to it.
     following_kept = False
@@ -161,6 +162,19 @@ def classify_paragraphs(paragraphs: Sequence[str], rules: Sequence[BoilerplateRu
             decisions[index] = decision = None
         following_kept = decision is None
     return decisions
+
+
+def classify_paragraphs(
+    paragraphs: Sequence[str], rules: Sequence[BoilerplateRule], *, alt_text: bool = True
+) -> list[Decision | None]:
+    """For each paragraph, the rule that removes it, or ``None`` to keep it.
+
+    One round of decisions on the paragraphs as they are. Empty strings stand
+    for paragraphs already removed; they are kept out of the structure (they
+    are neither prose nor boilerplate). :func:`remove_paragraphs` repeats the
+    rounds until nothing more goes.
+    """
+    return _decide(paragraphs, [_matches(p, rules) if p else () for p in paragraphs], alt_text)
 
 
 def select_rules(
@@ -192,12 +206,26 @@ def remove_paragraphs(
     *,
     alt_text: bool = True,
 ) -> None:
-    """Blank the boilerplate paragraphs of ``paragraphs`` in place, recording drops."""
-    for index, decision in enumerate(classify_paragraphs(paragraphs, rules)):
-        if decision is None or (decision.rule == ALT_TEXT_RULE_ID and not alt_text):
-            continue
-        edits.append(Edit(STAGE, decision.rule, decision.category, "drop", index, 0, paragraphs[index], ""))
-        paragraphs[index] = ""
+    """Blank the boilerplate paragraphs of ``paragraphs`` in place, recording drops.
+
+    Removing a paragraph can move the edge of the article (an alt text that
+    looked like prose, say), so decisions are made again on what is left until
+    none changes; a second run of the stage then finds nothing to remove.
+    """
+    matches = [_matches(p, rules) if p else () for p in paragraphs]
+    while True:
+        removed = False
+        for index, decision in enumerate(_decide(paragraphs, matches, alt_text)):
+            if decision is None:
+                continue
+            edits.append(
+                Edit(STAGE, decision.rule, decision.category, "drop", index, 0, paragraphs[index], "")
+            )
+            paragraphs[index] = ""
+            matches[index] = ()
+            removed = True
+        if not removed:
+            return
 
 
 def remove_boilerplate(text: str, *, rules: RuleSet | None = None) -> str:

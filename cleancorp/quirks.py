@@ -205,7 +205,12 @@ def find_reopen_points(text: str) -> list[int]:
         # a closing mark with no quotation open
         if last_close is not None and text[last_close[0] - 1 : last_close[0]] == ",":
             match = ATTRIBUTION_RE.match(text, last_close[1])
-            if match and match.end() < start and text[match.end()].isupper():
+            if (
+                match
+                and match.end() < start
+                and text[match.end()].isupper()
+                and '"' not in text[match.end() : start]
+            ):
                 points.append(match.end())
         last_close = (start, end)
     return points
@@ -214,8 +219,14 @@ def find_reopen_points(text: str) -> list[int]:
 def find_duplicate_openers(text: str) -> list[int]:
     """Offsets of an opening “ inside a quotation still open, at a sentence start.
 
+    Only where exactly one closing mark follows before the next opening mark
+    or the end: a nested quotation (``“… “Dead” is the word,” he said``) has
+    its own closing mark and is left alone.
+
     >>> find_duplicate_openers("“We must prepare for bad news. “The war is long,” he said.")
     [31]
+    >>> find_duplicate_openers("“The plan is dead. “Dead” is the word I used,” he said.")
+    []
     """
     marks = _quote_marks(text)
     found = []
@@ -227,10 +238,14 @@ def find_duplicate_openers(text: str) -> list[int]:
         if open_at < 0:
             open_at = index
             continue
-        following = marks[position + 1][2] if position + 1 < len(marks) else None
+        closers = 0
+        for _start, _stop, later in marks[position + 1 :]:
+            if later == OPEN_QUOTE:
+                break
+            closers += 1
         head = text[open_at:index].rstrip()
         if (
-            following == CLOSE_QUOTE
+            closers == 1
             and text[index] == OPEN_QUOTE
             and head
             and head[-1] in SENTENCE_END

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,55 @@ def test_patterns_of_one_rule_must_join() -> None:
     text = GOOD.replace("patterns = ['^Get {{brand}} on your phone']", "patterns = ['(?P<x>a)', '(?P<x>b)']")
     with pytest.raises(RuleFileError, match=r"rule 'acme-promo': its patterns do not join"):
         parse_rules(text)
+
+
+ADVERSARIAL = [
+    "!",
+    "(",
+    "@",
+    "&",
+    " ",
+    "a",
+    "A",
+    ".",
+    "-",
+    "/",
+    "«",
+    "“",
+    "Aa ",
+    "A. ",
+    "By A ",
+    "A and ",
+    "A, ",
+    "Reporting by A; ",
+    ". A/",
+    "Photo ",
+    "1:",
+    "extradition of ",
+]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
+def test_no_rule_backtracks_without_end() -> None:
+    """Every built-in pattern finishes on 20,000-character runs (a guard, not a speed test)."""
+    rules = load_rules()
+    patterns = [(r.id, r.pattern) for r in rules.boilerplate]
+    patterns += [(r.id, frame) for r in rules.false_friends for frame in r.frames]
+
+    def stuck(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    try:
+        for rule_id, pattern in patterns:
+            for unit in ADVERSARIAL:
+                text = unit * (20_000 // len(unit)) + " x"
+                signal.alarm(5)
+                try:
+                    pattern.search(text)
+                except TimeoutError:
+                    pytest.fail(f"{rule_id} did not finish on {unit!r} * n")
+                finally:
+                    signal.alarm(0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
