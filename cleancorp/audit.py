@@ -33,6 +33,14 @@ def run_fix_steps(stage: str, steps: Sequence[FixStep], paragraph: int, text: st
     return text
 
 
+def run_fix_steps_on_text(stage: str, steps: Sequence[FixStep], text: str) -> str:
+    """Run the steps on each paragraph of text and join the results (no audit kept)."""
+    return join_paragraphs(
+        run_fix_steps(stage, steps, index, paragraph, [])
+        for index, paragraph in enumerate(split_paragraphs(text))
+    )
+
+
 class ReplayError(ValueError):
     """An edit does not fit the text it is replayed on."""
 

@@ -35,8 +35,7 @@ import ftfy
 from ftfy import fixes
 from ftfy.badness import is_bad
 
-from cleancorp.audit import FixStep, run_fix_steps
-from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.audit import FixStep, run_fix_steps, run_fix_steps_on_text
 from cleancorp.result import Edit
 
 STAGE = "encoding"
@@ -152,7 +151,4 @@ def repair_encoding(text: str) -> str:
     >>> repair_encoding("SÃ£o Paulo &amp; Rio")
     'São Paulo & Rio'
     """
-    edits: list[Edit] = []
-    return join_paragraphs(
-        repair_paragraph_encoding(i, p, edits) for i, p in enumerate(split_paragraphs(text))
-    )
+    return run_fix_steps_on_text(STAGE, ENCODING_STEPS, text)

@@ -27,8 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from cleancorp.audit import FixStep, run_fix_steps
-from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.audit import FixStep, run_fix_steps, run_fix_steps_on_text
 from cleancorp.result import Edit
 
 STAGE = "normalize"
@@ -111,5 +110,4 @@ def normalize_text(text: str) -> str:
     >>> normalize_text(" First\\u00a0line. \\n\\n\\n\\nSecond\\u200b line.\\n")
     'First line.\\n\\nSecond line.'
     """
-    edits: list[Edit] = []
-    return join_paragraphs(normalize_paragraph(i, p, edits) for i, p in enumerate(split_paragraphs(text)))
+    return run_fix_steps_on_text(STAGE, NORMALIZE_STEPS, text)
