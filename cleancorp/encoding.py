@@ -1,4 +1,4 @@
-"""Encoding repair: mojibake, HTML entities, C1 controls, surrogate pairs.
+"""Encoding repair: mojibake, HTML entities, C1 controls, terminal escapes.
 
 The mojibake repair is ftfy's (``ftfy.fix_encoding``), applied one paragraph
 at a time like ``ftfy.fix_text`` applies it one line at a time. Of ftfy's
@@ -43,8 +43,6 @@ STAGE = "encoding"
 # Complete HTML entities only: numeric, hex, or a name (with its semicolon).
 HTML_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 C1_CONTROL_RE = re.compile(r"[\x80-\x9f]")
-SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
-SURROGATE_PAIR_RE = re.compile(r"[\ud800-\udbff][\udc00-\udfff]")
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -103,24 +101,6 @@ def fix_c1_controls(text: str) -> str:
     return fixes.fix_c1_controls(text)
 
 
-def fix_surrogate_pairs(text: str) -> str:
-    """Join UTF-16 surrogate pairs into the character they encode.
-
-    A lone surrogate is left for the normalise stage, which removes it
-    (``ftfy.fixes.fix_surrogates`` would turn it into U+FFFD instead).
-
-    >>> fix_surrogate_pairs("smile \\ud83d\\ude00")
-    'smile 😀'
-    >>> fix_surrogate_pairs("lone \\ud800") == "lone \\ud800"
-    True
-    """
-    if not SURROGATE_RE.search(text):
-        return text
-    return SURROGATE_PAIR_RE.sub(
-        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text
-    )
-
-
 def remove_terminal_escapes(text: str) -> str:
     """Remove ANSI terminal colour and cursor codes (``\\x1b[36m``)."""
     if "\x1b" not in text:
@@ -132,7 +112,6 @@ ENCODING_STEPS = (
     FixStep("html-entity", "html_entity", unescape_html_entities),
     FixStep("ftfy-fix-encoding", "mojibake", fix_mojibake),
     FixStep("c1-control-as-cp1252", "mojibake", fix_c1_controls),
-    FixStep("surrogate-pair", "surrogate", fix_surrogate_pairs),
     FixStep("terminal-escape", "terminal_escape", remove_terminal_escapes),
 )
 

@@ -5,18 +5,21 @@ half of a mojibake pair (``Ã\\xa0`` is ``à``) that ftfy still has to see.
 
 What it does to each paragraph, in this order:
 
-1. ``control-chars``: removes C0 and C1 control characters, DEL, lone
+1. ``surrogate-pair``: joins UTF-16 surrogate pairs (``\\ud83d\\ude00``, as
+   JSON escapes or ``surrogateescape`` decoding leave them) into their
+   character.
+2. ``control-chars``: removes C0 and C1 control characters, DEL, lone
    surrogates and the noncharacters U+FFFE/U+FFFF; a tab, NEL or a line
    break that a repair brought into the paragraph becomes a space.
-2. ``invisible-chars``: removes zero-width space, word joiner, byte-order
-   mark and soft hyphen; removes the zero-width joiner and non-joiner only
+3. ``invisible-chars``: removes zero-width space, word joiner, byte-order
+   mark, soft hyphen and the Mongolian vowel separator; removes the zero-width joiner and non-joiner only
    where they join nothing (next to ASCII or white space), since Persian,
    Hindi and emoji sequences need them between their characters.
-3. ``whitespace``: every run of spaces, tabs, no-break spaces (U+00A0,
+4. ``whitespace``: every run of spaces, tabs, no-break spaces (U+00A0,
    U+202F, U+2007) and the other Unicode spaces becomes one space; the
-   paragraph is stripped. The ideographic space U+3000 inside CJK text is
-   kept as it is.
-4. ``unicode-nfc``: Unicode NFC (never NFKC: compatibility folding changes
+   paragraph is stripped. The ideographic space U+3000 is kept as it is
+   inside a paragraph (CJK text uses it) and stripped at either end.
+5. ``unicode-nfc``: Unicode NFC (never NFKC: compatibility folding changes
    full-width forms, ligatures and superscripts that are part of the text).
 
 Typographic quotes, dashes and ellipses are left as they are.
@@ -35,6 +38,8 @@ STAGE = "normalize"
 # Line breaks that a repair brought into a paragraph (an entity such as
 # "&#10;", a decoded U+2028) are spaces inside it: a paragraph is one line.
 CONTROL_AS_SPACE_RE = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+SURROGATE_PAIR_RE = re.compile(r"[\ud800-\udbff][\udc00-\udfff]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 INVISIBLE_RE = re.compile(
     r"[\u200b\u2060\ufeff\u00ad\u180e]"
@@ -44,6 +49,24 @@ INVISIBLE_RE = re.compile(
 SPACE_RUN_RE = re.compile(
     r"[ \t\xa0\u1680\u2000-\u200a\u202f\u205f]{2,}|[\t\xa0\u1680\u2000-\u200a\u202f\u205f]"
 )
+
+
+def fix_surrogate_pairs(text: str) -> str:
+    """Join UTF-16 surrogate pairs into the character they encode.
+
+    A lone surrogate is left for ``remove_control_chars``, which removes it
+    (``ftfy.fixes.fix_surrogates`` would turn it into U+FFFD instead).
+
+    >>> fix_surrogate_pairs("smile \\ud83d\\ude00")
+    'smile 😀'
+    >>> fix_surrogate_pairs("lone \\ud800") == "lone \\ud800"
+    True
+    """
+    if not SURROGATE_RE.search(text):
+        return text
+    return SURROGATE_PAIR_RE.sub(
+        lambda m: m.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), text
+    )
 
 
 def remove_control_chars(text: str) -> str:
@@ -89,6 +112,7 @@ def normalize_unicode(text: str) -> str:
 
 
 NORMALIZE_STEPS = (
+    FixStep("surrogate-pair", "surrogate", fix_surrogate_pairs),
     FixStep("control-chars", "control_char", remove_control_chars),
     FixStep("invisible-chars", "invisible_char", remove_invisible_chars),
     FixStep("whitespace", "whitespace", normalize_whitespace),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -21,3 +22,34 @@ def test_readme_examples_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert out.startswith("en 1.0\nStoltenberg Admits Kiev Regime Is Losing\nsection_label section-label")
     assert "{'whitespace': 6, 'separator': 2, 'section_label': 1," in out
+
+
+DOCS = ROOT / "docs"
+PYCON_RE = re.compile(r"^```pycon\n(.*?)^```", re.DOTALL | re.MULTILINE)
+TOML_RE = re.compile(r"^```toml\n(# ([\w./-]+\.toml)\b.*?)^```", re.DOTALL | re.MULTILINE)
+PAGES = sorted(p.name for p in DOCS.glob("*.md") if PYCON_RE.search(p.read_text(encoding="utf-8")))
+
+
+def test_the_docs_have_examples() -> None:
+    assert {"index.md", "boilerplate.md", "rules.md", "quirks.md"} <= set(PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_docs_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ```pycon block of a page, run in order as one doctest.
+
+    A ```toml block whose first line names a file (``# my_rules.toml``) is
+    written to the working folder first, so examples can load it.
+    """
+    for path in DOCS.glob("*.md"):
+        for body, name in TOML_RE.findall(path.read_text(encoding="utf-8")):
+            (tmp_path / name).write_text(body, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    text = (DOCS / page).read_text(encoding="utf-8")
+    source = "\n".join(block if block.endswith("\n\n") else block + "\n" for block in PYCON_RE.findall(text))
+    test = doctest.DocTestParser().get_doctest(source, {}, page, str(DOCS / page), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test, out=lambda message: print(message, end=""))
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0
+    assert result.failed == 0, f"{result.failed} example(s) of {page} failed (see output)"

@@ -54,6 +54,13 @@ def test_a_paragraph_of_invisible_characters_is_dropped() -> None:
     assert [(e.action, e.paragraph) for e in result.edits] == [("drop", 0)]
 
 
+def test_surrogate_pairs_are_joined_even_without_encoding_repair() -> None:
+    config = cleancorp.CleanConfig(repair_encoding=False)
+    result = cleancorp.clean("smile \ud83d\ude00 and \ud800 alone", config)
+    assert result.text == "smile 😀 and alone"
+    assert [e.rule for e in result.edits] == ["surrogate-pair", "control-chars", "whitespace"]
+
+
 def test_output_is_nfc() -> None:
     text = cleancorp.clean("Cafe\u0301 society in Paris is old.").text
     assert unicodedata.is_normalized("NFC", text)
