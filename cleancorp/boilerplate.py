@@ -231,6 +231,9 @@ def remove_paragraphs(
 def remove_boilerplate(text: str, *, rules: RuleSet | None = None) -> str:
     """Remove boilerplate paragraphs from text and return what is left.
 
+    Every rule runs, whatever its ``languages``; :func:`cleancorp.clean` picks
+    the rules by the language it detects.
+
     >>> remove_boilerplate("Follow us on Twitter and Facebook.\\nThe council met on Monday.")
     'The council met on Monday.'
     """

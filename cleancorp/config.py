@@ -74,8 +74,9 @@ class CleanConfig:
     rule_files: Iterable[str | os.PathLike[str]] = ()
     """Extra TOML rule files, applied after the built-in rules (same format)."""
     language: str | None = None
-    """The language of the text, when known: detection is skipped and the
-    language-aware repairs use it."""
+    """The language of the text, when known: detection is skipped, and the
+    language-aware stages use it (boilerplate rules for other languages are
+    left out; quirk repairs are those for this language)."""
     languages: AbstractSet[str] | None = None
     """Restrict detection to these ISO 639-1 codes; ``None`` for all the
     backend knows."""

@@ -23,6 +23,8 @@ from cleancorp.result import UNDETERMINED, CleanResult, Edit, LanguageGuess
 # changing (removing an invisible character can bring two halves of a mojibake
 # pair together); in practice one round does it, and this bounds the loop.
 MAX_ROUNDS = 4
+# Boilerplate removal and language detection alternate until they agree.
+LANGUAGE_ROUNDS = 3
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +103,8 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
 
     The language is detected on the cleaned text, so the rules run first with
     every language's phrases; if a rule for other languages removed anything,
-    the removal is made again with the rules for the detected language only.
+    the removal is made again with the rules for the detected language only,
+    and so on until the language and the rules agree (at most ``LANGUAGE_ROUNDS``).
     """
     selected = select_rules(
         config.rules,
@@ -114,16 +117,20 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
     if config.language is not None:
         selected = rules_in_language(selected, config.language)
     before, start = list(paragraphs), len(edits)
-    remove_paragraphs(paragraphs, selected, edits, alt_text=alt_text)
-    guess = _language(join_paragraphs(paragraphs), config)
-    fitting = rules_in_language(selected, guess.language)
-    if len(fitting) < len(selected):
-        other = {r.id for r in selected} - {r.id for r in fitting}
-        if any(edit.rule in other for edit in edits[start:]):
-            paragraphs[:] = before
-            del edits[start:]
-            remove_paragraphs(paragraphs, fitting, edits, alt_text=alt_text)
-            guess = _language(join_paragraphs(paragraphs), config)
+    rules = selected
+    for _ in range(LANGUAGE_ROUNDS):
+        remove_paragraphs(paragraphs, rules, edits, alt_text=alt_text)
+        guess = _language(join_paragraphs(paragraphs), config)
+        fitting = rules_in_language(selected, guess.language)
+        outside = {r.id for r in rules} - {r.id for r in fitting}
+        if fitting == rules or (
+            not {r.id for r in fitting} - {r.id for r in rules}
+            and not any(edit.rule in outside for edit in edits[start:])
+        ):
+            break  # the rules for the detected language would remove the same
+        paragraphs[:] = before
+        del edits[start:]
+        rules = fitting
     return guess
 
 

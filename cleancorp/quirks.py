@@ -8,7 +8,8 @@ their rules name (the document's language, detected or given):
   frame that makes the sense certain (``the Patriots’ extradition`` is their
   delivery; the extradition of a suspect stays).
 - **Quote marks** (``[[quote_rule]]`` entries; the logic is here), on curly
-  quotes only, since straight ``"`` does not say whether it opens or closes:
+  quotes and the typewriter pairs ``‘‘ ’’`` and ````` ''``; never on straight
+  ``"``, which does not say whether it opens or closes:
 
   * ``guillemet-in-english``: ``« … »`` become ``“ … ”`` and the spaces inside
     them go; ``»`` alone after the end of a sentence is a closing mark.
@@ -126,8 +127,8 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
     """(start, before, after) turning guillemets into English curly quotes.
 
     Guillemets are paired in order: ``« … »`` (French, with the spaces inside
-    removed) or, when there is no such pair, ``»…«`` hugging the words
-    (German). A ``»`` or ``›`` left unpaired is converted only as a closing
+    removed) or, when the first mark is a ``»`` that hugs the next word,
+    ``»…«`` (German). A ``»`` or ``›`` left unpaired is converted only as a closing
     mark right after the end of a sentence (``… offensives. »``); elsewhere it
     is a link arrow or a separator (``Read more »``, ``Home » News``) and
     stays, as does an unpaired ``«``.
@@ -141,17 +142,17 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
     if not marks:
         return []
     kinds = [m.group().strip(SPACES) for m in marks]
-    paired = _pair(kinds, "«‹", "»›")
-    german = False
-    if not paired:
-        # German »text«: the opening mark is followed, the closing one preceded, by a word.
-        tight = []
-        for match, kind in zip(marks, kinds, strict=True):
-            at = match.start() + match.group().index(kind)
-            neighbour = text[at + 1 : at + 2] if kind in "»›" else text[at - 1 : at]
-            tight.append(bool(neighbour) and not neighbour.isspace())
-        paired = _pair(kinds, "»›", "«‹", tight)
-        german = bool(paired)
+    # German »text« hugs the words: its opening mark is followed, and its
+    # closing mark preceded, by a non-space. A paragraph whose first guillemet
+    # is a » that opens that way is in German style.
+    tight = []
+    for match, kind in zip(marks, kinds, strict=True):
+        at = match.start() + match.group().index(kind)
+        neighbour = text[at + 1 : at + 2] if kind in "»›" else text[at - 1 : at]
+        tight.append(bool(neighbour) and not neighbour.isspace())
+    german = kinds[0] in "»›" and tight[0] and any(k in "«‹" for k in kinds[1:])
+    paired = _pair(kinds, "»›", "«‹", tight) if german else _pair(kinds, "«‹", "»›")
+    german = german and bool(paired)
     out = []
     for index, (match, kind) in enumerate(zip(marks, kinds, strict=True)):
         if index in paired:

@@ -49,7 +49,7 @@ def test_docs_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
     source = "\n".join(block if block.endswith("\n\n") else block + "\n" for block in PYCON_RE.findall(text))
     test = doctest.DocTestParser().get_doctest(source, {}, page, str(DOCS / page), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test, out=lambda message: print(message, end=""))
-    result = runner.summarize(verbose=False)
+    report: list[str] = []
+    result = runner.run(test, out=report.append)
     assert result.attempted > 0
-    assert result.failed == 0, f"{result.failed} example(s) of {page} failed (see output)"
+    assert result.failed == 0, "".join(report)
