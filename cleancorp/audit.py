@@ -59,25 +59,61 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     True
     """
     paragraphs = list(split_paragraphs(text))
-    for edit in edits:
+    position = 0
+    while position < len(edits):
+        edit = edits[position]
         if not 0 <= edit.paragraph < len(paragraphs):
             raise ReplayError(
                 f"edit {edit.rule!r} names paragraph {edit.paragraph}, but the text has {len(paragraphs)}"
             )
-        current = paragraphs[edit.paragraph]
-        end = edit.start + len(edit.before)
-        if current[edit.start : end] != edit.before:
-            raise ReplayError(
-                f"edit {edit.rule!r} expects {edit.before!r} at offset "
-                f"{edit.start} of paragraph {edit.paragraph}"
-            )
         if edit.action == "drop":
-            if edit.before != current:
+            current = paragraphs[edit.paragraph]
+            if current[edit.start : edit.start + len(edit.before)] != edit.before:
+                raise ReplayError(
+                    f"edit {edit.rule!r} expects {edit.before!r} at offset {edit.start} "
+                    f"of paragraph {edit.paragraph}"
+                )
+            if edit.start != 0 or edit.before != current:
                 raise ReplayError(f"drop {edit.rule!r} does not cover paragraph {edit.paragraph}")
             paragraphs[edit.paragraph] = ""
+            position += 1
         else:
-            paragraphs[edit.paragraph] = current[: edit.start] + edit.after + current[end:]
+            position = _replay_fixes(paragraphs, edits, position)
     return join_paragraphs(paragraphs)
+
+
+def _replay_fixes(paragraphs: list[str], edits: Sequence[Edit], position: int) -> int:
+    """Apply the run of fixes from ``position`` that go left to right in one paragraph.
+
+    Within such a run each edit's offset is its offset in the original
+    paragraph plus what the edits before it added, so the run can be checked
+    against the original and the paragraph rebuilt once (linear time, however
+    many edits a paragraph has). Returns the position after the run.
+    """
+    index = edits[position].paragraph
+    current = paragraphs[index]
+    pieces: list[str] = []
+    cursor = shift = 0
+    while position < len(edits):
+        edit = edits[position]
+        if edit.paragraph != index or edit.action != "fix":
+            break
+        start = edit.start - shift
+        if start < cursor:
+            break  # goes back over the run: replay it after this run is done
+        end = start + len(edit.before)
+        if current[start:end] != edit.before:
+            raise ReplayError(
+                f"edit {edit.rule!r} expects {edit.before!r} at offset {edit.start} "
+                f"of paragraph {edit.paragraph}"
+            )
+        pieces += (current[cursor:start], edit.after)
+        cursor = end
+        shift += len(edit.after) - len(edit.before)
+        position += 1
+    pieces.append(current[cursor:])
+    paragraphs[index] = "".join(pieces)
+    return position
 
 
 def span_edit(stage: str, rule: str, category: str, paragraph: int, old: str, new: str) -> Edit | None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
@@ -164,24 +165,11 @@ def _decide(
     return decisions
 
 
-def classify_paragraphs(
-    paragraphs: Sequence[str], rules: Sequence[BoilerplateRule], *, alt_text: bool = True
-) -> list[Decision | None]:
-    """For each paragraph, the rule that removes it, or ``None`` to keep it.
-
-    One round of decisions on the paragraphs as they are. Empty strings stand
-    for paragraphs already removed; they are kept out of the structure (they
-    are neither prose nor boilerplate). :func:`remove_paragraphs` repeats the
-    rounds until nothing more goes.
-    """
-    return _decide(paragraphs, [_matches(p, rules) if p else () for p in paragraphs], alt_text)
-
-
 def select_rules(
     rules: RuleSet,
     *,
-    keep_categories: frozenset[str] = frozenset(),
-    disabled_rules: frozenset[str] = frozenset(),
+    keep_categories: AbstractSet[str] = frozenset(),
+    disabled_rules: AbstractSet[str] = frozenset(),
 ) -> tuple[BoilerplateRule, ...]:
     """The boilerplate rules left once categories and rule ids are switched off."""
     return tuple(

@@ -7,7 +7,8 @@ JSON object a file instead; ``-o DIR`` writes each cleaned text to ``DIR``
 leaves no partial file).
 
 Exit codes: 0 done; 1 a file could not be read or written (the others are
-still done); 2 bad usage.
+still done); 2 bad usage, including an ``-o`` folder where an output would
+overwrite an input file or another output (then nothing is written).
 """
 
 from __future__ import annotations
@@ -95,6 +96,25 @@ def _clean_file(path: Path, config: CleanConfig, args: argparse.Namespace, out: 
     return True
 
 
+def _output_collisions(files: Sequence[Path], output: Path) -> list[str]:
+    """Why writing ``files`` into ``output`` would overwrite an input or an output."""
+    inputs = {path.resolve() for path in files}
+    seen: dict[Path, Path] = {}
+    problems = []
+    for path in files:
+        target = (output / path.name).resolve()
+        if target in inputs:
+            problems.append(
+                f"{path}: the output {output / path.name} is an input file; choose another output folder"
+            )
+        elif target in seen:
+            problems.append(
+                f"{path}: {seen[target]} has the same name, both would be written to {output / path.name}"
+            )
+        seen.setdefault(target, path)
+    return problems
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cleancorp`` command."""
     parser = argparse.ArgumentParser(
@@ -153,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, TypeError, RuleFileError) as error:
         print(f"cleancorp: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if args.output is not None:
+        problems = _output_collisions(args.files, args.output)
+        if problems:
+            for problem in problems:
+                print(f"cleancorp: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     ok = True
     for path in args.files:
         ok = _clean_file(path, config, args, sys.stdout) and ok

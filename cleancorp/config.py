@@ -27,9 +27,10 @@ def _frozen(name: str, value: Iterable[str] | None) -> frozenset[str] | None:
 
 
 def _paths(value: Iterable[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """Absolute paths, so that a config means the same files from any folder."""
     if isinstance(value, (str, os.PathLike)):
         value = [value]
-    return tuple(os.fspath(p) for p in value)
+    return tuple(os.path.abspath(os.fspath(p)) for p in value)
 
 
 def _check_known(name: str, given: AbstractSet[str] | None, valid: Iterable[str]) -> None:
@@ -67,12 +68,13 @@ class CleanConfig:
     """Detect the language of the cleaned text; when off, the result says
     ``language`` (if given) or ``"und"``."""
     keep_categories: AbstractSet[str] = field(default_factory=frozenset)
-    """Categories never acted on, e.g. ``{"image_caption", "author_bio"}`` to
+    """Categories never acted on (``None`` is the same as none), e.g. ``{"image_caption", "author_bio"}`` to
     keep captions and biographies, or ``{"mistranslation"}``."""
     disabled_rules: AbstractSet[str] = field(default_factory=frozenset)
     """Rule ids switched off, e.g. ``{"section-label"}``."""
     rule_files: Iterable[str | os.PathLike[str]] = ()
-    """Extra TOML rule files, applied after the built-in rules (same format)."""
+    """Extra TOML rule files, applied after the built-in rules (same format).
+    Stored as absolute paths; a file is read again when it changes."""
     language: str | None = None
     """The language of the text, when known: detection is skipped, and the
     language-aware stages use it (boilerplate rules for other languages are
@@ -88,8 +90,9 @@ class CleanConfig:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "keep_categories", _frozen("keep_categories", self.keep_categories))
-        set_(self, "disabled_rules", _frozen("disabled_rules", self.disabled_rules))
+        # None for a switch-off set means "none": the same as an empty set
+        set_(self, "keep_categories", _frozen("keep_categories", self.keep_categories) or frozenset())
+        set_(self, "disabled_rules", _frozen("disabled_rules", self.disabled_rules) or frozenset())
         set_(self, "languages", _frozen("languages", self.languages))
         set_(self, "rule_files", _paths(self.rule_files))
         for flag in ("repair_encoding", "remove_boilerplate", "repair_quirks", "detect_language"):
@@ -99,11 +102,13 @@ class CleanConfig:
             raise ValueError(
                 f"unknown language_backend {self.language_backend!r}; valid: {', '.join(BACKENDS)}"
             )
-        known_languages = supported_languages(self.language_backend)
-        _check_known(
-            "language", None if self.language is None else frozenset({self.language}), known_languages
-        )
-        _check_known("languages", self.languages, known_languages)
+        if self.language is not None or self.languages is not None:
+            # loading the backend's profiles takes a moment: only when needed
+            known_languages = supported_languages(self.language_backend)
+            _check_known(
+                "language", None if self.language is None else frozenset({self.language}), known_languages
+            )
+            _check_known("languages", self.languages, known_languages)
         if self.languages is not None and not self.languages:
             raise ValueError("languages is empty: give at least one code, or None for all")
         threshold = self.min_language_confidence
@@ -120,7 +125,7 @@ class CleanConfig:
     @property
     def rules(self) -> RuleSet:
         """The built-in rules and those of :attr:`rule_files` (cached)."""
-        return load_rules(tuple(os.fspath(path) for path in self.rule_files))
+        return load_rules(tuple(str(path) for path in self.rule_files))
 
     def replace(self, **changes: Any) -> CleanConfig:
         """A copy with some fields changed (and validated again)."""

@@ -21,8 +21,8 @@ from cleancorp.result import UNDETERMINED, CleanResult, Edit, LanguageGuess
 
 # Encoding repair and normalisation alternate until a paragraph stops
 # changing (removing an invisible character can bring two halves of a mojibake
-# pair together); in practice one round does it, and this bounds the loop.
-MAX_ROUNDS = 4
+# pair together); in practice one round does it, and this only bounds the loop.
+MAX_ROUNDS = 16
 # Boilerplate removal and language detection alternate until they agree.
 LANGUAGE_ROUNDS = 3
 
@@ -81,9 +81,9 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         guess = _language(join_paragraphs(paragraphs), config)
 
     if config.repair_quirks and guess.language != "und":
-        quote_rules, false_friends = rules_for(rules, guess.language, frozenset(config.disabled_rules))
-        quote_rules = tuple(r for r in quote_rules if r.category not in config.keep_categories)
-        false_friends = tuple(r for r in false_friends if r.category not in config.keep_categories)
+        quote_rules, false_friends = rules_for(
+            rules, guess.language, config.disabled_rules, config.keep_categories
+        )
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
                 paragraphs[index] = repair_paragraph_quirks(
@@ -108,8 +108,8 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
     """
     selected = select_rules(
         config.rules,
-        keep_categories=frozenset(config.keep_categories),
-        disabled_rules=frozenset(config.disabled_rules),
+        keep_categories=config.keep_categories,
+        disabled_rules=config.disabled_rules,
     )
     alt_text = (
         ALT_TEXT_CATEGORY not in config.keep_categories and ALT_TEXT_RULE_ID not in config.disabled_rules
@@ -118,20 +118,24 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
         selected = rules_in_language(selected, config.language)
     before, start = list(paragraphs), len(edits)
     rules = selected
-    for _ in range(LANGUAGE_ROUNDS):
+    for round_ in range(1, LANGUAGE_ROUNDS + 1):
         remove_paragraphs(paragraphs, rules, edits, alt_text=alt_text)
         guess = _language(join_paragraphs(paragraphs), config)
         fitting = rules_in_language(selected, guess.language)
         outside = {r.id for r in rules} - {r.id for r in fitting}
-        if fitting == rules or (
+        agree = fitting == rules or (
             not {r.id for r in fitting} - {r.id for r in rules}
             and not any(edit.rule in outside for edit in edits[start:])
-        ):
-            break  # the rules for the detected language would remove the same
+        )
+        if agree or round_ == LANGUAGE_ROUNDS:
+            # Agreed: the rules for the detected language would remove the
+            # same. Out of rounds: keep this round, whose text the language
+            # was detected on.
+            return guess
         paragraphs[:] = before
         del edits[start:]
         rules = fitting
-    return guess
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _language(text: str, config: CleanConfig) -> LanguageGuess:

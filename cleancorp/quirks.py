@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
 from cleancorp.result import Edit
@@ -44,7 +45,9 @@ SENTENCE_END = ".!?…"
 SPACES = " \u00a0\u202f"
 
 # Guillemets and the spaces that French typography puts inside them.
-GUILLEMET_RE = re.compile(r"[«‹][ \u00a0\u202f]*|[ \u00a0\u202f]*[»›]")
+# (The lookbehind makes a run of spaces match only from its start: without it
+# a long run of spaces costs quadratic time.)
+GUILLEMET_RE = re.compile(r"[«‹][ \u00a0\u202f]*|(?<![ \u00a0\u202f])[ \u00a0\u202f]*[»›]")
 SPEECH_VERB = (
     r"(?:said|says|added|adds|stressed|noted|explained|warned|insisted|argued|continued|"
     r"wrote|writes|recalled|emphasi[sz]ed|declared|stated|remarked|asked|replied|concluded|"
@@ -96,29 +99,37 @@ def apply_repairs(
     found: list[tuple[int, str, str]],
     edits: list[Edit],
 ) -> str:
-    """Apply (start, before, after) repairs, given left to right, recording each."""
-    shift = 0
+    """Apply (start, before, after) repairs, given left to right, recording each.
+
+    Each edit's offset is where it stands once the ones before it are made.
+    The text is rebuilt once, from pieces, so many repairs cost linear time.
+    """
+    if not found:
+        return text
+    pieces: list[str] = []
+    cursor = shift = 0
     for start, before, after in found:
-        start += shift
-        edits.append(Edit(STAGE, rule_id, category, "fix", paragraph, start, before, after))
-        text = text[:start] + after + text[start + len(before) :]
+        edits.append(Edit(STAGE, rule_id, category, "fix", paragraph, start + shift, before, after))
+        pieces += (text[cursor:start], after)
+        cursor = start + len(before)
         shift += len(after) - len(before)
-    return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def _pair(kinds: list[str], opens: str, closes: str, tight: list[bool] | None = None) -> dict[int, bool]:
-    """Pair opening and closing marks in order: {mark index: is opening}."""
-    pending: dict[str, int] = {}
+    """Pair opening and closing marks, nested ones too: {mark index: is opening}."""
+    pending: dict[str, list[int]] = {kind: [] for kind in opens}
     paired: dict[int, bool] = {}
     for index, kind in enumerate(kinds):
         if tight is not None and not tight[index]:
             continue
         if kind in opens:
-            pending[kind] = index
+            pending[kind].append(index)
         elif kind in closes:
-            opener = opens[closes.index(kind)]
-            if opener in pending:
-                paired[pending.pop(opener)] = True
+            stack = pending[opens[closes.index(kind)]]
+            if stack:
+                paired[stack.pop()] = True
                 paired[index] = False
     return paired
 
@@ -158,8 +169,10 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
         if index in paired:
             opening = paired[index]
         elif kind in "»›" and not german:
-            before = text[: match.start()].rstrip(SPACES)
-            if not before or before[-1] not in SENTENCE_END:
+            at = match.start()
+            while at > 0 and text[at - 1] in SPACES:
+                at -= 1
+            if at == 0 or text[at - 1] not in SENTENCE_END:
                 continue
             opening = False
         else:
@@ -217,65 +230,72 @@ def find_reopen_points(text: str) -> list[int]:
     return points
 
 
-def find_duplicate_openers(text: str) -> list[int]:
-    """Offsets of an opening “ inside a quotation still open, at a sentence start.
+def find_duplicate_openers(text: str) -> list[tuple[int, str, str]]:
+    """(start, before, after) removing an opening “ inside a quotation still open.
 
-    Only where exactly one closing mark follows before the next opening mark
-    or the end: a nested quotation (``“… “Dead” is the word,” he said``) has
-    its own closing mark and is left alone.
+    A run of opening marks with no closing mark between them, followed by
+    exactly one closing mark before the next opening mark or the end, is one
+    quotation: each mark of the run after the first that opens a sentence is
+    removed (with a space after it). A nested quotation (``“… “Dead” is the
+    word,” he said``) has its own closing mark and is left alone.
 
     >>> find_duplicate_openers("“We must prepare for bad news. “The war is long,” he said.")
-    [31]
+    [(31, '“', '')]
     >>> find_duplicate_openers("“The plan is dead. “Dead” is the word I used,” he said.")
     []
     """
     marks = _quote_marks(text)
     found = []
-    open_at = -1
-    for position, (index, _end, mark) in enumerate(marks):
-        if mark == CLOSE_QUOTE:
-            open_at = -1
+    position = 0
+    while position < len(marks):
+        if marks[position][2] != OPEN_QUOTE:
+            position += 1
             continue
-        if open_at < 0:
-            open_at = index
-            continue
-        closers = 0
-        for _start, _stop, later in marks[position + 1 :]:
-            if later == OPEN_QUOTE:
-                break
+        run_end = position
+        while run_end + 1 < len(marks) and marks[run_end + 1][2] == OPEN_QUOTE:
+            run_end += 1
+        closers = run_end + 1
+        while closers < len(marks) and marks[closers][2] == CLOSE_QUOTE:
             closers += 1
-        head = text[open_at:index].rstrip()
-        if (
-            closers == 1
-            and text[index] == OPEN_QUOTE
-            and head
-            and head[-1] in SENTENCE_END
-            and '"' not in head
-        ):
-            found.append(index)
-        else:
-            open_at = index
+        if closers - run_end - 1 == 1:
+            previous = marks[position][0]
+            for index, _end, _mark in marks[position + 1 : run_end + 1]:
+                head = text[previous:index].rstrip()
+                if text[index] == OPEN_QUOTE and head[-1:] in tuple(SENTENCE_END) and '"' not in head:
+                    mark_text = OPEN_QUOTE + " " if text[index + 1 : index + 2] == " " else OPEN_QUOTE
+                    found.append((index, mark_text, ""))
+                previous = index
+        position = closers
     return found
 
 
 QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
     "guillemet-in-english": convert_guillemets,
     "reopen-quote-after-attribution": lambda t: [(i, "", OPEN_QUOTE) for i in find_reopen_points(t)],
-    "duplicate-open-quote": lambda t: [(i, OPEN_QUOTE, "") for i in find_duplicate_openers(t)],
+    "duplicate-open-quote": find_duplicate_openers,
 }
 
 
 def rules_for(
-    rules: RuleSet, language: str, disabled: frozenset[str] = frozenset()
+    rules: RuleSet,
+    language: str,
+    disabled: AbstractSet[str] = frozenset(),
+    keep_categories: AbstractSet[str] = frozenset(),
 ) -> tuple[tuple[QuoteRule, ...], tuple[FalseFriendRule, ...]]:
-    """The quote and false-friend rules that act on text in ``language``."""
+    """The quote and false-friend rules that act on text in ``language``.
 
-    def applies(languages: tuple[str, ...], rule_id: str) -> bool:
-        return rule_id not in disabled and ("*" in languages or language in languages)
+    Rules whose id is in ``disabled`` or whose category is in
+    ``keep_categories`` are left out.
+    """
 
-    quote = tuple(r for r in rules.quote_rules if applies(r.languages, r.id))
-    friends = tuple(r for r in rules.false_friends if applies(r.languages, r.id))
-    return quote, friends
+    def applies(rule: QuoteRule | FalseFriendRule) -> bool:
+        return (
+            rule.id not in disabled
+            and rule.category not in keep_categories
+            and ("*" in rule.languages or language in rule.languages)
+        )
+
+    return tuple(filter(applies, rules.quote_rules)), tuple(filter(applies, rules.false_friends))
 
 
 def repair_paragraph_quirks(

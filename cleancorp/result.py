@@ -48,6 +48,12 @@ class Edit:
     after: str
     """Its replacement; ``""`` for a deletion."""
 
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown action {self.action!r}; valid: {', '.join(ACTIONS)}")
+        if self.stage not in STAGES:
+            raise ValueError(f"unknown stage {self.stage!r}; valid: {', '.join(STAGES)}")
+
     @property
     def is_removal(self) -> bool:
         """True when the edit deleted what was left of its paragraph."""

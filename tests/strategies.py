@@ -114,3 +114,30 @@ def document(draw: st.DrawFn, paragraph: st.SearchStrategy[str] = noisy_paragrap
 
 
 clean_document = st.lists(prose_paragraph, min_size=1, max_size=6).map("\n\n".join)
+
+
+QUOTE_MARKS = ["“", "”", "« ", " »", "«", "»", "‹", "›", "’’", "‘‘", '"', "“ ", " ”"]
+QUOTE_GLUE = [" he said. ", ", ", ". ", " ", ",” she added. ", ": "]
+
+
+@st.composite
+def quoted_sentence(draw: st.DrawFn) -> str:
+    """A sentence with quote marks and guillemets put in at random."""
+    words = draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12))
+    parts = []
+    for word in words:
+        if draw(st.integers(0, 4)) == 0:
+            parts.append(draw(st.sampled_from(QUOTE_MARKS)))
+        parts.append(word)
+        if draw(st.integers(0, 5)) == 0:
+            parts.append(draw(st.sampled_from(QUOTE_GLUE)))
+    return " ".join(parts).capitalize() + draw(st.sampled_from([".", ".”", ". »", "”", ""]))
+
+
+@st.composite
+def quoted_document(draw: st.DrawFn) -> str:
+    """Paragraphs of English-like text full of quote marks."""
+    paragraphs = draw(
+        st.lists(st.lists(quoted_sentence(), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=5)
+    )
+    return "\n\n".join(paragraphs)

@@ -70,3 +70,23 @@ def test_keep_and_disable(capsys: pytest.CaptureFixture[str]) -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.startswith("cleancorp ")
+
+
+def test_output_that_would_overwrite_an_input_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = tmp_path / "orig.txt"
+    original.write_text("Follow us on Twitter\nThe mayor opened the bridge on Friday.", encoding="utf-8")
+    assert main(["clean", "-o", str(tmp_path), str(original)]) == 2
+    assert "is an input file" in capsys.readouterr().err
+    assert original.read_text(encoding="utf-8").startswith("Follow us on Twitter")
+
+
+def test_two_inputs_with_one_name_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(f"Text from {folder}.", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["clean", "-o", str(out), str(tmp_path / "a" / "x.txt"), str(tmp_path / "b" / "x.txt")]) == 2
+    assert "has the same name" in capsys.readouterr().err
+    assert not out.exists()

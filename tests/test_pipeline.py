@@ -123,3 +123,45 @@ def test_public_names() -> None:
         "repair_quirks",
         "apply_edits",
     }
+
+
+def test_language_and_rules_that_never_agree_still_clean() -> None:
+    # Removing the English lines makes the text French; keeping them makes it
+    # English: the rounds end on a text whose language is the one reported.
+    raw = "\n\n".join(
+        [
+            "***",
+            "Le conseil municipal a voté lundi le nouveau budget pour les écoles.",
+            "If you buy something through our links, we may earn a commission.",
+            "If you purchase through links on this page, we may earn a small commission from the retailer.",
+            "Share this article",
+        ]
+    )
+    result = clean(raw)
+    assert result.text == "Le conseil municipal a voté lundi le nouveau budget pour les écoles."
+    assert result.language == cleancorp.detect_language(result.text).language == "fr"
+    assert {e.category for e in result.removals} == {"separator", "affiliate_disclosure", "share_prompt"}
+    assert apply_edits(raw, result.edits) == result.text
+
+
+def test_none_for_a_switch_off_set_means_none() -> None:
+    config = CleanConfig(keep_categories=None, disabled_rules=None)  # type: ignore[arg-type]
+    assert config.keep_categories == frozenset() == config.disabled_rules
+    assert clean("Follow us on Twitter.\nThe council met on Monday.", config).text == (
+        "The council met on Monday."
+    )
+
+
+def test_edits_refuse_unknown_actions_and_stages() -> None:
+    with pytest.raises(ValueError, match="unknown action 'remove'; valid: drop, fix"):
+        Edit("boilerplate", "x", "y", "remove", 0, 0, "a", "")
+    with pytest.raises(ValueError, match="unknown stage 'cleaning'"):
+        Edit("cleaning", "x", "y", "fix", 0, 0, "a", "")
+
+
+def test_many_repairs_in_one_paragraph_replay() -> None:
+    raw = "He called it « a plan » today. " * 2000
+    result = clean(raw, CleanConfig(language="en"))
+    assert result.text == ("He called it “a plan” today. " * 2000).strip()
+    assert len(result.edits) == 4000 + 1  # two marks a sentence, and the final space
+    assert apply_edits(raw, result.edits) == result.text

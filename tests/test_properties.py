@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from hypothesis import example, given
-from strategies import any_text, clean_document, document, mojibake_text
+from strategies import any_text, clean_document, document, mojibake_text, quoted_document
 
 import cleancorp
 from cleancorp import apply_edits, clean, split_paragraphs
@@ -28,6 +28,7 @@ def check_canonical(text: str) -> None:
             assert unicodedata.category(char) not in ("Cc", "Cs"), f"control {char!r}"
             assert char not in "\u2028\u2029\u00a0\u202f"
             if char in "\u200c\u200d":
+                assert 0 < index < len(paragraph) - 1, "a joiner at the edge of a paragraph"
                 before, after = paragraph[index - 1], paragraph[index + 1]
                 assert not before.isascii() and not before.isspace()
                 assert not after.isascii() and not after.isspace()
@@ -86,3 +87,18 @@ def test_clean_text_passes_through_unchanged(raw: str) -> None:
     result = clean(raw)
     assert result.text == raw
     assert result.edits == ()
+
+
+ENGLISH = cleancorp.CleanConfig(language="en")
+
+
+@given(quoted_document())
+@example("The minister said « we heard « no » from them » on Monday.")
+@example("“We must prepare for bad news. “ The war is long,” he said.")
+def test_quote_repairs_are_stable_and_replay(raw: str) -> None:
+    once = clean(raw, ENGLISH)
+    check_canonical(once.text)
+    assert apply_edits(raw, once.edits) == once.text
+    twice = clean(once.text, ENGLISH)
+    assert twice.text == once.text
+    assert twice.edits == ()

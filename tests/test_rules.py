@@ -161,3 +161,22 @@ def test_no_rule_backtracks_without_end() -> None:
                     signal.alarm(0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_changed_rule_file_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "acme.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    text = "Get Acme News on your phone today\n\nThe mayor opened the new bridge on Friday morning."
+    config = cleancorp.CleanConfig(rule_files=[path])
+    assert len(cleancorp.clean(text, config).removals) == 1
+    path.write_text(GOOD.replace("^Get {{brand}}", "^Fetch {{brand}}"), encoding="utf-8")
+    assert cleancorp.clean(text, config).removals == ()
+
+
+def test_rule_files_are_kept_as_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "acme.toml").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = cleancorp.CleanConfig(rule_files=["acme.toml"])
+    assert config.rule_files == (str(tmp_path / "acme.toml"),)
+    monkeypatch.chdir(tmp_path.parent)
+    assert "acme-promo" in config.rules.ids

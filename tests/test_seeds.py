@@ -47,14 +47,20 @@ def test_every_labelled_repair_is_made_by_the_right_rule(name: str) -> None:
     repairs = [e for e in result.edits if e.stage == "quirks"]
     labelled = [label for label in LABELS[name]["edits"] if label["action"] == "fix"]
     assert len(repairs) == len(labelled)
+    assert sorted(e.category for e in repairs) == sorted(label["category"] for label in labelled)
     for label in labelled:
-        matching = [
-            e
-            for e in repairs
-            if label["category"] in (e.category, e.rule.replace("-", "_"))
-            and (e.before.strip() in label["old"] and e.after.strip() in label["new"])
-        ]
-        assert matching, f"no repair of category {label['category']} for {label['old']!r}"
+        # the repaired text is in the output and the text it replaced is gone
+        assert label["new"] in result.text
+        assert label["old"] not in result.text
+        matching = [e for e in repairs if e.category == label["category"] and _turns(e, label)]
+        assert matching, f"no {label['category']} edit turns {label['old']!r} into {label['new']!r}"
+
+
+def _turns(edit: cleancorp.Edit, label: dict[str, str]) -> bool:
+    """Whether the edit turns the label's old text into its new text."""
+    if edit.before:
+        return label["old"].replace(edit.before, edit.after, 1) == label["new"]
+    return label["new"].replace(edit.after, "", 1) == label["old"]  # an insertion
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -27,6 +27,7 @@ Format (see ``docs/rules.md`` for the whole reference)::
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -353,12 +354,21 @@ def _builtin(name: str) -> RuleSet:
 
 
 @lru_cache(maxsize=64)
-def _user_file(path: str) -> RuleSet:
+def _user_file(path: str, version: tuple[int, int]) -> RuleSet:
+    """The rules of one file; ``version`` (mtime, size) makes a changed file read again."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleFileError(f"{path}: cannot read rule file: {error}") from None
     return _parse(path, text)
+
+
+def _version(path: str) -> tuple[int, int]:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (-1, -1)  # _user_file reports the error
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def merge(sets: Iterable[RuleSet]) -> RuleSet:
@@ -378,16 +388,23 @@ def merge(sets: Iterable[RuleSet]) -> RuleSet:
     return merged
 
 
-@lru_cache(maxsize=64)
 def load_rules(extra_files: tuple[str, ...] = ()) -> RuleSet:
     """The built-in rules followed by the rules of ``extra_files``, validated.
+
+    Each file is parsed once and cached; a user file is parsed again when its
+    modification time or size changes.
 
     >>> rules = load_rules()
     >>> "separator-line" in rules.ids
     True
     """
+    return _merged(tuple((path, _version(path)) for path in extra_files))
+
+
+@lru_cache(maxsize=64)
+def _merged(files: tuple[tuple[str, tuple[int, int]], ...]) -> RuleSet:
     builtin = [_builtin(name) for name in BUILTIN_FILES]
-    return merge([*builtin, *(_user_file(path) for path in extra_files)])
+    return merge([*builtin, *(_user_file(path, version) for path, version in files)])
 
 
 def parse_rules(text: str, name: str = "<string>") -> RuleSet:
