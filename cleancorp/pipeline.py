@@ -18,6 +18,7 @@ from cleancorp.normalize import normalize_paragraph
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
 from cleancorp.quirks import repair_paragraph_quirks, rules_for
 from cleancorp.result import UNDETERMINED, CleanResult, Edit, LanguageGuess
+from cleancorp.rules import RuleSet
 
 # Encoding repair and normalisation alternate until a paragraph stops
 # changing (removing an invisible character can bring two halves of a mojibake
@@ -76,7 +77,7 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
 
     rules = config.rules
     if config.remove_boilerplate:
-        guess = _remove_boilerplate(paragraphs, edits, config)
+        guess = _remove_boilerplate(paragraphs, edits, config, rules)
     else:
         guess = _language(join_paragraphs(paragraphs), config)
 
@@ -98,7 +99,9 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     )
 
 
-def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanConfig) -> LanguageGuess:
+def _remove_boilerplate(
+    paragraphs: list[str], edits: list[Edit], config: CleanConfig, rules: RuleSet
+) -> LanguageGuess:
     """Remove boilerplate with the rules for the document's language; return that language.
 
     The language is detected on the cleaned text, so the rules run first with
@@ -107,7 +110,7 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
     and so on until the language and the rules agree (at most ``LANGUAGE_ROUNDS``).
     """
     selected = select_rules(
-        config.rules,
+        rules,
         keep_categories=config.keep_categories,
         disabled_rules=config.disabled_rules,
     )
@@ -117,14 +120,14 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
     if config.language is not None:
         selected = rules_in_language(selected, config.language)
     before, start = list(paragraphs), len(edits)
-    rules = selected
+    acting = selected
     for round_ in range(1, LANGUAGE_ROUNDS + 1):
-        remove_paragraphs(paragraphs, rules, edits, alt_text=alt_text)
+        remove_paragraphs(paragraphs, acting, edits, alt_text=alt_text)
         guess = _language(join_paragraphs(paragraphs), config)
         fitting = rules_in_language(selected, guess.language)
-        outside = {r.id for r in rules} - {r.id for r in fitting}
-        agree = fitting == rules or (
-            not {r.id for r in fitting} - {r.id for r in rules}
+        outside = {r.id for r in acting} - {r.id for r in fitting}
+        agree = fitting == acting or (
+            not {r.id for r in fitting} - {r.id for r in acting}
             and not any(edit.rule in outside for edit in edits[start:])
         )
         if agree or round_ == LANGUAGE_ROUNDS:
@@ -134,7 +137,7 @@ def _remove_boilerplate(paragraphs: list[str], edits: list[Edit], config: CleanC
             return guess
         paragraphs[:] = before
         del edits[start:]
-        rules = fitting
+        acting = fitting
     raise AssertionError("unreachable")  # pragma: no cover
 
 
