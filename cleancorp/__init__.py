@@ -12,6 +12,7 @@ from cleancorp.audit import ReplayError, apply_edits
 from cleancorp.boilerplate import remove_boilerplate
 from cleancorp.config import CleanConfig
 from cleancorp.encoding import repair_encoding
+from cleancorp.extract import clean_html, extract_text
 from cleancorp.language import detect_language
 from cleancorp.normalize import normalize_text
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
@@ -32,7 +33,9 @@ __all__ = [
     "__version__",
     "apply_edits",
     "clean",
+    "clean_html",
     "detect_language",
+    "extract_text",
     "join_paragraphs",
     "normalize_text",
     "remove_boilerplate",
