@@ -18,6 +18,7 @@ from cleancorp.normalize import normalize_text
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
 from cleancorp.pipeline import clean
 from cleancorp.quirks import repair_quirks
+from cleancorp.repeated import RepeatedLines, learn_repeated_lines
 from cleancorp.result import CleanResult, Edit, LanguageGuess
 from cleancorp.rules import RuleFileError
 
@@ -28,6 +29,7 @@ __all__ = [
     "CleanResult",
     "Edit",
     "LanguageGuess",
+    "RepeatedLines",
     "ReplayError",
     "RuleFileError",
     "__version__",
@@ -37,6 +39,7 @@ __all__ = [
     "detect_language",
     "extract_text",
     "join_paragraphs",
+    "learn_repeated_lines",
     "normalize_text",
     "remove_boilerplate",
     "repair_encoding",

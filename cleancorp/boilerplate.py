@@ -37,6 +37,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.repeated import RepeatedLines
 from cleancorp.result import Edit
 from cleancorp.rules import BoilerplateRule, RuleSet, load_rules
 
@@ -76,6 +77,30 @@ class Decision:
     rule: str
     category: str
     keep_before_kept: bool = False
+    detail: str = ""
+
+
+REPEATED_RULE_ID = "repeated-line"
+REPEATED_CATEGORY = "repeated_line"
+
+
+@dataclass(frozen=True, slots=True)
+class Repetition:
+    """Corpus repetition to act on: the learnt table and the threshold."""
+
+    table: RepeatedLines
+    min_documents: int
+
+    def decision(self, text: str) -> Decision | None:
+        """A removal for text if it is a line repeated often enough."""
+        count = self.table.count(text)
+        if count < self.min_documents:
+            return None
+        return Decision(
+            REPEATED_RULE_ID,
+            REPEATED_CATEGORY,
+            detail=f"in {count} of {self.table.documents} documents",
+        )
 
 
 def _fits(rule: BoilerplateRule, words: int) -> bool:
@@ -124,12 +149,13 @@ def _is_alt_text(text: str, caption: str) -> bool:
 def _decide(
     paragraphs: Sequence[str],
     matches: Sequence[tuple[BoilerplateRule, ...]],
+    repeated: Sequence[Decision | None],
     alt_text: bool,
 ) -> list[Decision | None]:
     prose = [
         i
-        for i, (p, found) in enumerate(zip(paragraphs, matches, strict=True))
-        if p and not found and _is_prose(p)
+        for i, (p, found, again) in enumerate(zip(paragraphs, matches, repeated, strict=True))
+        if p and not found and again is None and _is_prose(p)
     ]
     first_prose = prose[0] if prose else len(paragraphs)
     last_prose = prose[-1] if prose else -1
@@ -138,7 +164,10 @@ def _decide(
     for index, found in enumerate(matches):
         top, bottom = index < first_prose, index > last_prose
         rule = next((r for r in found if _may_act(r, top, bottom)), None)
-        decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept) if rule else None)
+        if rule is not None:
+            decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept))
+        else:
+            decisions.append(repeated[index])
 
     if alt_text:
         for index, decision in enumerate(decisions):
@@ -193,24 +222,39 @@ def remove_paragraphs(
     edits: list[Edit],
     *,
     alt_text: bool = True,
+    repetition: Repetition | None = None,
 ) -> None:
     """Blank the boilerplate paragraphs of ``paragraphs`` in place, recording drops.
 
-    Removing a paragraph can move the edge of the article (an alt text that
-    looked like prose, say), so decisions are made again on what is left until
-    none changes; a second run of the stage then finds nothing to remove.
+    A paragraph no rule removes goes as ``repeated_line`` when ``repetition``
+    says it recurs across the corpus. Removing a paragraph can move the edge
+    of the article (an alt text that looked like prose, say), so decisions are
+    made again on what is left until none changes; a second run of the stage
+    then finds nothing to remove.
     """
     matches = [_matches(p, rules) if p else () for p in paragraphs]
+    repeated = [repetition.decision(p) if p and repetition is not None else None for p in paragraphs]
     while True:
         removed = False
-        for index, decision in enumerate(_decide(paragraphs, matches, alt_text)):
+        for index, decision in enumerate(_decide(paragraphs, matches, repeated, alt_text)):
             if decision is None:
                 continue
             edits.append(
-                Edit(STAGE, decision.rule, decision.category, "drop", index, 0, paragraphs[index], "")
+                Edit(
+                    STAGE,
+                    decision.rule,
+                    decision.category,
+                    "drop",
+                    index,
+                    0,
+                    paragraphs[index],
+                    "",
+                    decision.detail,
+                )
             )
             paragraphs[index] = ""
             matches[index] = ()
+            repeated[index] = None
             removed = True
         if not removed:
             return

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cleancorp.language import BACKENDS, supported_languages
+from cleancorp.repeated import RepeatedLines
 from cleancorp.rules import RuleSet, load_rules
 
 # Categories given by code rather than by a rule file.
-CODE_CATEGORIES = frozenset({"image_alt_text"})
-CODE_RULE_IDS = frozenset({"image-alt-text"})
+CODE_CATEGORIES = frozenset({"image_alt_text", "repeated_line"})
+CODE_RULE_IDS = frozenset({"image-alt-text", "repeated-line"})
 
 
 def _frozen(name: str, value: Iterable[str] | None) -> frozenset[str] | None:
@@ -87,6 +88,12 @@ class CleanConfig:
     min_language_confidence: float | None = None
     """Below this probability the language is ``"und"``; ``None`` for no
     threshold."""
+    repeated_lines: RepeatedLines | None = None
+    """A table from :func:`cleancorp.learn_repeated_lines`: paragraphs whose
+    normalised line appears in at least ``repeated_min_documents`` of its
+    documents are removed as ``repeated_line``. ``None``: off."""
+    repeated_min_documents: int = 3
+    """The threshold for :attr:`repeated_lines` (at least 2)."""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -118,6 +125,15 @@ class CleanConfig:
             or not 0.0 <= threshold <= 1.0
         ):
             raise ValueError(f"min_language_confidence must be between 0 and 1, or None; got {threshold!r}")
+        if self.repeated_lines is not None and not isinstance(self.repeated_lines, RepeatedLines):
+            raise TypeError(
+                "repeated_lines takes the RepeatedLines of cleancorp.learn_repeated_lines(), "
+                f"not {type(self.repeated_lines).__name__} (read a saved one with "
+                "RepeatedLines.from_json)"
+            )
+        minimum = self.repeated_min_documents
+        if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 2:
+            raise ValueError(f"repeated_min_documents must be a whole number >= 2, not {minimum!r}")
         rules = self.rules  # loads and validates the rule files now
         _check_known("categories", self.keep_categories, rules.categories | CODE_CATEGORIES)
         _check_known("rule ids", self.disabled_rules, rules.ids | CODE_RULE_IDS)

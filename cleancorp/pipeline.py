@@ -7,6 +7,9 @@ from functools import lru_cache
 from cleancorp.boilerplate import (
     ALT_TEXT_CATEGORY,
     ALT_TEXT_RULE_ID,
+    REPEATED_CATEGORY,
+    REPEATED_RULE_ID,
+    Repetition,
     remove_paragraphs,
     rules_in_language,
     select_rules,
@@ -117,12 +120,19 @@ def _remove_boilerplate(
     alt_text = (
         ALT_TEXT_CATEGORY not in config.keep_categories and ALT_TEXT_RULE_ID not in config.disabled_rules
     )
+    repetition = (
+        Repetition(config.repeated_lines, config.repeated_min_documents)
+        if config.repeated_lines is not None
+        and REPEATED_CATEGORY not in config.keep_categories
+        and REPEATED_RULE_ID not in config.disabled_rules
+        else None
+    )
     if config.language is not None:
         selected = rules_in_language(selected, config.language)
     before, start = list(paragraphs), len(edits)
     acting = selected
     for round_ in range(1, LANGUAGE_ROUNDS + 1):
-        remove_paragraphs(paragraphs, acting, edits, alt_text=alt_text)
+        remove_paragraphs(paragraphs, acting, edits, alt_text=alt_text, repetition=repetition)
         guess = _language(join_paragraphs(paragraphs), config)
         fitting = rules_in_language(selected, guess.language)
         outside = {r.id for r in acting} - {r.id for r in fitting}

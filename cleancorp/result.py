@@ -47,6 +47,9 @@ class Edit:
     """The text that was replaced."""
     after: str
     """Its replacement; ``""`` for a deletion."""
+    detail: str = ""
+    """More about why, where the rule has more to say (``"in 37 of 1000
+    documents"`` for a repeated line); ``""`` otherwise."""
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:

@@ -74,6 +74,7 @@ def test_result_is_frozen_and_serialisable() -> None:
         "start": start,
         "before": "\u00a0",
         "after": "",
+        "detail": "",
     }
 
 
