@@ -21,6 +21,7 @@ STORIES = [
 ]
 CHROME = "Acme Daily | News you can trust"
 PAGES = [f"{CHROME}\n{story}\nSubscribe to Acme Daily" for story in STORIES]
+CORPUS = [*PAGES, "Another page\nSubscribe to Acme Daily", "Lone page"]
 
 
 def test_counts_documents_not_occurrences() -> None:
@@ -44,11 +45,9 @@ def test_lines_with_nothing_to_hash_are_skipped() -> None:
     assert learn_repeated_lines(["***", "***"]).counts == {}
 
 
-@given(st.permutations(PAGES + ["Another page\nSubscribe to Acme Daily", "Lone page"]))
+@given(st.permutations(CORPUS))
 def test_the_table_does_not_depend_on_document_order(pages: list[str]) -> None:
-    assert learn_repeated_lines(pages) == learn_repeated_lines(
-        PAGES + ["Another page\nSubscribe to Acme Daily", "Lone page"]
-    )
+    assert learn_repeated_lines(pages) == learn_repeated_lines(CORPUS)
     assert learn_repeated_lines(pages).to_json() == learn_repeated_lines(sorted(pages)).to_json()
 
 
