@@ -3,13 +3,15 @@
 Two measurements, on the 181 pages of ``shared/data/scrapinghub``:
 
 1. **Do no harm.** ``clean()`` on each gold article body (real, correct
-   article text): every paragraph it drops and every repair it makes there is
-   a false positive. They are listed.
+   article text): the share of its tokens that survive, and every paragraph it
+   drops and every repair it makes there (each a suspect), listed.
 2. **After trafilatura.** Each page's HTML through ``trafilatura.extract``,
    then ``clean()``; bag-of-tokens precision, recall and F1 against the gold
    body (NFKC, lower case, tokens are runs of letters/digits, each CJK
    character a token; macro P over documents with output, macro R over all),
    beside trafilatura alone, in the same run.
+3. **Speed.** The boilerplate stage alone and ``ftfy.fix_text`` on the gold
+   bodies, in the same run, and their ratio.
 
 Usage::
 
@@ -69,6 +71,24 @@ def extract(data: Path, item: dict[str, str], cache: Path) -> str:
     return text
 
 
+def time_boilerplate_and_ftfy(texts: list[str]) -> tuple[float, float]:
+    """Seconds for the boilerplate stage alone and for ftfy.fix_text on the same texts."""
+    import ftfy
+
+    from cleancorp.boilerplate import remove_paragraphs
+
+    rules = cleancorp.CleanConfig().rules.boilerplate
+    paragraphs = [list(cleancorp.split_paragraphs(text)) for text in texts]
+    start = time.perf_counter()
+    for document in paragraphs:
+        remove_paragraphs(document, rules, [])
+    stage = time.perf_counter() - start
+    start = time.perf_counter()
+    for text in texts:
+        ftfy.fix_text(text)
+    return stage, time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -82,9 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     scores: dict[str, list[tuple[float | None, float]]] = {"trafilatura": [], "trafilatura+cleancorp": []}
     removed_after_extraction: list[tuple[str, str, str, bool]] = []
     seconds = 0.0
+    tokens_in = tokens_kept = 0
     for item in manifest:
         gold = (args.data / item["gold_path"]).read_text(encoding="utf-8")
         result = cleancorp.clean(gold)
+        gold_tokens = tokens(gold)
+        tokens_in += sum(gold_tokens.values())
+        tokens_kept += sum((tokens(result.text) & gold_tokens).values())
         harm_drops += [
             (item["id"], e.category, e.before) for e in result.removals if e.stage == "boilerplate"
         ]
@@ -105,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in manifest
     )
     print(f"do no harm: {len(manifest)} gold bodies, {gold_paragraphs} paragraphs")
+    print(f"  gold tokens kept: {tokens_kept / tokens_in:.4f}")
     print(f"  paragraphs dropped: {len(harm_drops)}  quirk repairs: {len(harm_fixes)}")
     print(f"  dropped by category: {dict(Counter(c for _, c, _ in harm_drops).most_common())}")
     for doc, category, text in harm_drops[: args.show]:
@@ -128,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  GOLD-LINE {doc} {category}: {text[:110]!r}")
     megabytes = sum(len(extract(args.data, i, cache).encode("utf-8")) for i in manifest) / 1e6
     print(f"  clean() on extracted text: {megabytes:.2f} MB in {seconds:.2f} s")
+    print()
+    golds = [(args.data / i["gold_path"]).read_text(encoding="utf-8") for i in manifest]
+    stage, fix_text = time_boilerplate_and_ftfy(golds)
+    print("speed on the gold bodies (one run, same text):")
+    print(f"  boilerplate stage {stage:.3f} s, ftfy.fix_text {fix_text:.3f} s, ratio {stage / fix_text:.2f}")
     return 0
 
 

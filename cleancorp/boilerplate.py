@@ -114,7 +114,7 @@ def _matches(text: str, rules: Sequence[BoilerplateRule]) -> tuple[BoilerplateRu
     words = count_words(text)
     found = []
     for rule in rules:
-        if _fits(rule, words) and rule.pattern.search(text):
+        if _fits(rule, words) and rule.search(text):
             found.append(rule)
             if rule.where == "anywhere":
                 break

@@ -64,7 +64,13 @@ class RuleFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateRule:
-    """A paragraph-level boilerplate rule: when it matches, the paragraph goes."""
+    """A paragraph-level boilerplate rule: when it matches, the paragraph goes.
+
+    ``pattern`` is all the rule's patterns joined. For speed, :meth:`search`
+    tries the patterns anchored at the start of the paragraph (``^…``) with
+    one ``match`` and the others with one ``search``: a regex that mixes both
+    is scanned at every position, an anchored one only at the start.
+    """
 
     id: str
     category: str
@@ -77,6 +83,17 @@ class BoilerplateRule:
     """A label that introduces what follows: kept when the next paragraph is."""
     source: str
     file: str
+    anchored: re.Pattern[str] | None = None
+    floating: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> bool:
+        """Whether one of the rule's patterns is found in text."""
+        if self.anchored is None and self.floating is None:
+            return self.pattern.search(text) is not None
+        return bool(
+            (self.anchored is not None and self.anchored.match(text))
+            or (self.floating is not None and self.floating.search(text))
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +221,13 @@ class _Reader:
                 "the groups of the patterns before",
             )
 
+    def compile_some(
+        self, rule: str, patterns: Iterable[str], flags: int, *, anchored: bool
+    ) -> re.Pattern[str] | None:
+        """The rule's patterns that are (or are not) anchored at the start, joined."""
+        chosen = [p for p in patterns if _anchored(self.expand(p, rule)) == anchored]
+        return self.compile(rule, chosen, flags) if chosen else None
+
     def entries(self, table: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.data.get(table, [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -270,6 +294,8 @@ class _Reader:
                     languages=tuple(entry["languages"]),
                     where=entry["where"],
                     pattern=self.compile(rule, patterns, flags),
+                    anchored=self.compile_some(rule, patterns, flags, anchored=True),
+                    floating=self.compile_some(rule, patterns, flags, anchored=False),
                     max_words=self.count(rule, entry, "max_words"),
                     min_words=self.count(rule, entry, "min_words"),
                     keep_before_kept=self.flag(rule, entry, "keep_before_kept"),
@@ -336,6 +362,33 @@ class _Reader:
                 )
             )
         return tuple(rules)
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of the regex starts at the start of the text.
+
+    True for a pattern that opens with ``^`` and has no ``|`` outside groups
+    (``^a|b`` is not anchored: ``b`` matches anywhere).
+    """
+    if not pattern.startswith("^"):
+        return False
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 def _parse(name: str, text: str) -> RuleSet:
