@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import cleancorp
+
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK_RE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
@@ -53,3 +55,35 @@ def test_docs_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
     result = runner.run(test, out=report.append)
     assert result.attempted > 0
     assert result.failed == 0, "".join(report)
+
+
+def _rule_table() -> list[list[str]]:
+    text = (DOCS / "boilerplate.md").read_text(encoding="utf-8")
+    section = text.split("## Built-in rules")[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [[cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]] for row in rows]
+
+
+def test_the_boilerplate_rule_table_lists_every_rule_as_it_is() -> None:
+    """docs/boilerplate.md has one row per rule, in file order, with its settings."""
+    rules = cleancorp.CleanConfig().rules.boilerplate
+    rows = _rule_table()
+    assert [row[0] for row in rows] == [f"`{rule.id}`" for rule in rules]
+    for (_, category, where, max_words, _, _), rule in zip(rows, rules, strict=True):
+        assert (category, where) == (f"`{rule.category}`", rule.where), rule.id
+        assert max_words == (str(rule.max_words) if rule.max_words is not None else "–"), rule.id
+
+
+def test_every_example_in_the_rule_table_is_removed_by_its_rule() -> None:
+    prose = (
+        "The council met on Monday to vote on the new budget plan for the city.",
+        "The plan passed by nine votes to four after a long debate in the chamber.",
+    )
+    rules = {rule.id: rule for rule in cleancorp.CleanConfig().rules.boilerplate}
+    for rule_id, _, _, _, _, examples in _rule_table():
+        rule = rules[rule_id.strip("`")]
+        found = [e.replace("\\|", "|") for e in re.findall(r"`([^`]+)`", examples)]
+        assert found, rule.id
+        for example in found:
+            text = "\n".join([*prose, example])  # at the bottom, where every rule may act
+            assert [e.rule for e in cleancorp.clean(text).removals] == [rule.id], (rule.id, example)

@@ -186,8 +186,9 @@ def test_split_search_agrees_with_the_joined_pattern() -> None:
     """BoilerplateRule.search (anchored match + floating search) = pattern.search."""
     root = Path(__file__).resolve().parent.parent
     cases = (root / "tests" / "cases" / "boilerplate.toml").read_text(encoding="utf-8")
-    texts = [line.split("=", 1)[1].strip().strip('"') for line in cases.splitlines()
-             if line.startswith("text = ")]
+    texts = [
+        line.split("=", 1)[1].strip().strip('"') for line in cases.splitlines() if line.startswith("text = ")
+    ]
     for seed in sorted((root / "seeds" / "raw").glob("*.txt")):
         texts += cleancorp.split_paragraphs(seed.read_text(encoding="utf-8"))
     assert len(texts) > 200
