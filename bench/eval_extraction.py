@@ -15,7 +15,7 @@ Two measurements, on the 181 pages of ``shared/data/scrapinghub``:
 
 Usage::
 
-    python bench/eval_scrapinghub.py [--data ../shared/data/scrapinghub] [--show N]
+    python bench/eval_extraction.py [--data ../shared/data/scrapinghub] [--show N]
 
 trafilatura's output is cached in ``bench/out/`` (it is slow and does not
 change between runs of cleancorp).
