@@ -46,6 +46,8 @@ PROSE_MIN_WORDS = 10
 SENTENCE_PUNCTUATION_RE = re.compile(r"[.!?…。！？]")
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+# A white-space-separated token with no letter, digit or underscore in it.
+PUNCTUATION_TOKEN_RE = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
 IMAGE_FILE_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg|tiff?)\W*$", re.IGNORECASE)
 
 ALT_TEXT_RULE_ID = "image-alt-text"
@@ -55,19 +57,24 @@ IMAGE_CATEGORIES = frozenset({"image_caption", "image_credit"})
 
 
 def count_words(text: str) -> int:
-    """White-space-separated tokens; a CJK character counts as half a word.
+    """White-space-separated tokens with a letter or digit in them; a CJK character
+    counts as half a word.
 
-    >>> count_words("NATO admits munitions race")
+    A token of punctuation alone (``»``, ``—``, ``|``) is not a word, so a repair
+    that changes or removes one does not change what counts as prose.
+
+    >>> count_words("NATO admits munitions race — »")
     4
     >>> count_words("北约承认弹药竞赛")
     4
     """
-    if text.isascii():
-        return len(text.split())
-    cjk = len(CJK_RE.findall(text))
-    if not cjk:
-        return len(text.split())
-    return len(CJK_RE.sub(" ", text).split()) + cjk // 2
+    if not text.isascii():
+        cjk = len(CJK_RE.findall(text))
+        if cjk:
+            text = CJK_RE.sub(" ", text)
+    else:
+        cjk = 0
+    return len(text.split()) - len(PUNCTUATION_TOKEN_RE.findall(text)) + cjk // 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,10 @@ def test_generated_mojibake_is_accepted(raw: str) -> None:
 
 
 @given(document())
+@example(
+    "The the the the the the the the the. »\n| 21 February 2024, Wednesday |\n"
+    "The the the the the the the the the the.\n"
+)
 def test_cleaning_twice_changes_nothing(raw: str) -> None:
     once = clean(raw)
     twice = clean(once.text)
