@@ -37,6 +37,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.prefilter import build_prefilter
 from cleancorp.repeated import RepeatedLines
 from cleancorp.result import Edit
 from cleancorp.rules import BoilerplateRule, RuleSet, load_rules
@@ -116,16 +117,40 @@ def _fits(rule: BoilerplateRule, words: int) -> bool:
     )
 
 
-def _matches(text: str, rules: Sequence[BoilerplateRule]) -> tuple[BoilerplateRule, ...]:
-    """The rules that match text, in file order, up to the first ``anywhere`` one."""
-    words = count_words(text)
-    found = []
-    for rule in rules:
-        if _fits(rule, words) and rule.search(text):
+def _matches(
+    text: str, rules: Sequence[BoilerplateRule], candidates: Sequence[tuple[int, int]]
+) -> tuple[BoilerplateRule, ...]:
+    """The rules that match text, in file order, up to the first ``anywhere`` one.
+
+    ``candidates`` are the probes the prefilter left, as (rule, probe) indexes
+    in rule order.
+    """
+    words = -1
+    found: list[BoilerplateRule] = []
+    for rule_index, probe_index in candidates:
+        rule = rules[rule_index]
+        if found and found[-1] is rule:
+            continue
+        if not rule.probes[probe_index].found(text):
+            continue
+        if words < 0:
+            words = count_words(text)
+        if _fits(rule, words):
             found.append(rule)
             if rule.where == "anywhere":
                 break
     return tuple(found)
+
+
+def _all_matches(
+    paragraphs: Sequence[str], rules: Sequence[BoilerplateRule]
+) -> list[tuple[BoilerplateRule, ...]]:
+    """The matching rules of each paragraph (see :func:`_matches`), prefiltered."""
+    prefilter = build_prefilter(tuple(rules))
+    return [
+        _matches(p, rules, found) if p else ()
+        for p, found in zip(paragraphs, prefilter.candidates(paragraphs), strict=True)
+    ]
 
 
 def _may_act(rule: BoilerplateRule, top: bool, bottom: bool) -> bool:
@@ -138,7 +163,11 @@ def _may_act(rule: BoilerplateRule, top: bool, bottom: bool) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    return count_words(text) >= PROSE_MIN_WORDS and SENTENCE_PUNCTUATION_RE.search(text) is not None
+    if SENTENCE_PUNCTUATION_RE.search(text) is None:
+        return False
+    if text.isascii() and len(text.split()) < PROSE_MIN_WORDS:
+        return False  # count_words is at most the number of tokens
+    return count_words(text) >= PROSE_MIN_WORDS
 
 
 def _is_alt_text(text: str, caption: str) -> bool:
@@ -157,15 +186,19 @@ def _decide(
     paragraphs: Sequence[str],
     matches: Sequence[tuple[BoilerplateRule, ...]],
     repeated: Sequence[Decision | None],
+    prose_text: list[bool | None],
     alt_text: bool,
 ) -> list[Decision | None]:
-    prose = [
-        i
-        for i, (p, found, again) in enumerate(zip(paragraphs, matches, repeated, strict=True))
-        if p and not found and again is None and _is_prose(p)
-    ]
-    first_prose = prose[0] if prose else len(paragraphs)
-    last_prose = prose[-1] if prose else -1
+    def prose(index: int) -> bool:
+        if not paragraphs[index] or matches[index] or repeated[index] is not None:
+            return False
+        known = prose_text[index]
+        if known is None:
+            known = prose_text[index] = _is_prose(paragraphs[index])
+        return known
+
+    first_prose = next((i for i in range(len(paragraphs)) if prose(i)), len(paragraphs))
+    last_prose = next((i for i in range(len(paragraphs) - 1, first_prose - 1, -1) if prose(i)), -1)
 
     decisions: list[Decision | None] = []
     for index, found in enumerate(matches):
@@ -239,11 +272,12 @@ def remove_paragraphs(
     made again on what is left until none changes; a second run of the stage
     then finds nothing to remove.
     """
-    matches = [_matches(p, rules) if p else () for p in paragraphs]
+    matches = _all_matches(paragraphs, rules)
     repeated = [repetition.decision(p) if p and repetition is not None else None for p in paragraphs]
+    prose_text: list[bool | None] = [None] * len(paragraphs)  # filled in as needed
     while True:
         removed = False
-        for index, decision in enumerate(_decide(paragraphs, matches, repeated, alt_text)):
+        for index, decision in enumerate(_decide(paragraphs, matches, repeated, prose_text, alt_text)):
             if decision is None:
                 continue
             edits.append(

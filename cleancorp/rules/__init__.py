@@ -38,6 +38,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
+from cleancorp.prefilter import first_keys, necessary_literals
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -62,14 +64,38 @@ class RuleFileError(ValueError):
     """A rule file is not valid; the message names the file and the rule."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
+class Probe:
+    """Some of a rule's patterns, joined into one regex, and how to look for them.
+
+    ``anchored`` patterns (``^…``) are tried with one ``match`` at the start of
+    the paragraph, the others with ``search``. ``literals`` are strings one of
+    which (compared without case) every match contains; ``None`` when no such
+    set was found. The prefilter uses them to skip paragraphs that lack them.
+    """
+
+    regex: re.Pattern[str]
+    anchored: bool
+    literals: frozenset[str] | None
+    first: frozenset[str] | None = None
+    """For an anchored probe: the first-word keys of the paragraphs it can match."""
+
+    def found(self, text: str) -> bool:
+        """Whether one of the probe's patterns is found in text."""
+        if self.anchored:
+            return self.regex.match(text) is not None
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class BoilerplateRule:
     """A paragraph-level boilerplate rule: when it matches, the paragraph goes.
 
-    ``pattern`` is all the rule's patterns joined. For speed, :meth:`search`
-    tries the patterns anchored at the start of the paragraph (``^…``) with
-    one ``match`` and the others with one ``search``: a regex that mixes both
-    is scanned at every position, an anchored one only at the start.
+    ``pattern`` is all the rule's patterns joined. For speed, the patterns are
+    grouped into :class:`Probe` s: those anchored at the start of the paragraph
+    (``^…``) apart from the others (a regex that mixes both is scanned at every
+    position, an anchored one only at the start), and those with a literal the
+    prefilter can look for apart from those without.
     """
 
     id: str
@@ -83,17 +109,15 @@ class BoilerplateRule:
     """A label that introduces what follows: kept when the next paragraph is."""
     source: str
     file: str
-    anchored: re.Pattern[str] | None = None
-    floating: re.Pattern[str] | None = None
+    probes: tuple[Probe, ...] = ()
+    # Compared and hashed by identity: rules are built once per file and cached,
+    # and hashing every field of every rule for each document would be slow.
 
     def search(self, text: str) -> bool:
         """Whether one of the rule's patterns is found in text."""
-        if self.anchored is None and self.floating is None:
+        if not self.probes:
             return self.pattern.search(text) is not None
-        return bool(
-            (self.anchored is not None and self.anchored.match(text))
-            or (self.floating is not None and self.floating.search(text))
-        )
+        return any(probe.found(text) for probe in self.probes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,12 +245,37 @@ class _Reader:
                 "the groups of the patterns before",
             )
 
-    def compile_some(
-        self, rule: str, patterns: Iterable[str], flags: int, *, anchored: bool
-    ) -> re.Pattern[str] | None:
-        """The rule's patterns that are (or are not) anchored at the start, joined."""
-        chosen = [p for p in patterns if _anchored(self.expand(p, rule)) == anchored]
-        return self.compile(rule, chosen, flags) if chosen else None
+    def probes(self, rule: str, patterns: Iterable[str], flags: int) -> tuple[Probe, ...]:
+        """The rule's patterns as probes.
+
+        Anchored patterns are joined by how the prefilter finds them (first
+        word, literals, neither); a pattern that is searched gets a probe of
+        its own, tried only where its own literals are.
+        """
+        groups: dict[tuple[bool, str], tuple[list[str], set[str], set[str]]] = {}
+        for pattern in patterns:
+            expanded = self.expand(pattern, rule)
+            compiled = re.compile(expanded, flags)
+            anchored = _anchored(expanded)
+            first = first_keys(compiled) if anchored else None
+            literals = necessary_literals(compiled)
+            how = "first" if first is not None else "literals" if literals is not None else "none"
+            if how == "literals" and not anchored:
+                # searched only where its own literals are: one probe per pattern
+                how = f"literals-{len(groups)}"
+            chosen, found_literals, found_first = groups.setdefault((anchored, how), ([], set(), set()))
+            chosen.append(pattern)
+            found_literals |= literals or set()
+            found_first |= first or set()
+        return tuple(
+            Probe(
+                self.compile(rule, chosen, flags),
+                anchored,
+                frozenset(found_literals) if how.startswith("literals") else None,
+                frozenset(found_first) if how == "first" else None,
+            )
+            for (anchored, how), (chosen, found_literals, found_first) in groups.items()
+        )
 
     def entries(self, table: str) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = self.data.get(table, [])
@@ -294,8 +343,7 @@ class _Reader:
                     languages=tuple(entry["languages"]),
                     where=entry["where"],
                     pattern=self.compile(rule, patterns, flags),
-                    anchored=self.compile_some(rule, patterns, flags, anchored=True),
-                    floating=self.compile_some(rule, patterns, flags, anchored=False),
+                    probes=self.probes(rule, patterns, flags),
                     max_words=self.count(rule, entry, "max_words"),
                     min_words=self.count(rule, entry, "min_words"),
                     keep_before_kept=self.flag(rule, entry, "keep_before_kept"),

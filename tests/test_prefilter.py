@@ -1,0 +1,169 @@
+"""The literal prefilter is exact: with it, every paragraph matches the same rules as without it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import BOILERPLATE, document
+
+import cleancorp
+from cleancorp.boilerplate import _all_matches, _fits, count_words
+from cleancorp.prefilter import first_keys, fold, necessary_literals, paragraph_keys
+from cleancorp.rules import BoilerplateRule, load_rules, parse_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules().boilerplate
+
+
+def naive_matches(text: str, rules: tuple[BoilerplateRule, ...]) -> tuple[str, ...]:
+    """Every rule tried on the paragraph with its joined pattern: the definition."""
+    found = []
+    for rule in rules:
+        if rule.pattern.search(text) and _fits(rule, count_words(text)):
+            found.append(rule.id)
+            if rule.where == "anywhere":
+                break
+    return tuple(found)
+
+
+def check(paragraphs: list[str], rules: tuple[BoilerplateRule, ...] = RULES) -> None:
+    fast = _all_matches(paragraphs, rules)
+    for paragraph, found in zip(paragraphs, fast, strict=True):
+        expected = naive_matches(paragraph, rules) if paragraph else ()
+        assert tuple(r.id for r in found) == expected, paragraph
+
+
+def corpus() -> list[str]:
+    texts = list(BOILERPLATE)
+    cases = (ROOT / "tests" / "cases" / "boilerplate.toml").read_text(encoding="utf-8")
+    texts += [
+        line.split("=", 1)[1].strip().strip('"') for line in cases.splitlines() if line.startswith("text = ")
+    ]
+    for seed in sorted((ROOT / "seeds" / "raw").glob("*.txt")):
+        texts += cleancorp.split_paragraphs(seed.read_text(encoding="utf-8"))
+    return texts
+
+
+def variants(text: str) -> list[str]:
+    """The same text in other cases and with the characters that fold unusually."""
+    return [
+        text,
+        text.upper(),
+        text.lower(),
+        text.title(),
+        text.replace("s", "ſ"),  # matches "s" without case
+        text.replace("i", "ı").replace("I", "İ"),
+        text.replace("σ", "ς").replace("μ", "µ"),
+        "  " + text + "  ",
+        "• " + text,
+    ]
+
+
+def test_rule_probes_agree_with_the_joined_pattern() -> None:
+    texts = [v for t in corpus() for v in variants(t)]
+    assert len(texts) > 1000
+    for rule in RULES:
+        assert rule.probes
+        for text in texts:
+            assert rule.search(text) == bool(rule.pattern.search(text)), (rule.id, text)
+
+
+def test_prefiltered_matches_are_the_matches_on_the_corpus() -> None:
+    texts = corpus()
+    for build in (lambda t: t, str.upper, str.lower, str.title):
+        check([build(t) for t in texts])
+    check([v for t in texts for v in variants(t)])
+
+
+@given(document(), st.sampled_from(["", "upper", "lower", "title", "swapcase"]))
+def test_prefiltered_matches_are_the_matches_on_generated_documents(text: str, case: str) -> None:
+    if case:
+        text = getattr(text, case)()
+    check(list(cleancorp.split_paragraphs(text)))
+
+
+@given(st.lists(st.text(alphabet="©/:|•*_-—– .,;!?aBcDeFgİıſσςµ0123456789ⓒ무단\t", max_size=30), max_size=8))
+def test_prefiltered_matches_are_the_matches_on_odd_characters(paragraphs: list[str]) -> None:
+    check([" ".join(p.split()) for p in paragraphs])
+
+
+def test_every_builtin_rule_is_narrowed_by_the_prefilter() -> None:
+    """Each built-in rule can skip most paragraphs: only two short-label rules are tried on all."""
+    untargeted = [
+        rule.id for rule in RULES for probe in rule.probes if probe.literals is None and probe.first is None
+    ]
+    assert set(untargeted) <= {"agency-tag", "section-label"}, untargeted
+
+
+def test_user_rules_that_cannot_be_narrowed_still_match() -> None:
+    rules = parse_rules(
+        r"""
+[[boilerplate]]
+id = "doubled-word"
+category = "site_prompt"
+languages = ["*"]
+where = "anywhere"
+patterns = ['^(\w+) \1$']
+source = "a back-reference cannot join the shared gate"
+
+[[boilerplate]]
+id = "shouting"
+category = "site_prompt"
+languages = ["*"]
+where = "anywhere"
+case_sensitive = true
+patterns = ['[A-Z]{6,}']
+source = "no literal at all"
+"""
+    ).boilerplate
+    paragraphs = ["bye bye", "bye now", "The council met.", "BREAKING NEWS tonight"]
+    check(paragraphs, rules)
+    assert [tuple(r.id for r in m) for m in _all_matches(paragraphs, rules)] == [
+        ("doubled-word",),
+        (),
+        (),
+        ("shouting",),
+    ]
+
+
+def test_necessary_literals() -> None:
+    assert necessary_literals(r"\bfollow us on \w+") == frozenset({"follow us on "})
+    assert necessary_literals(r"(?:Getty Images|Shutterstock)\W*$") == frozenset(
+        {"getty images", "shutterstock"}
+    )
+    assert necessary_literals(r"(?:©|ⓒ)\s*\d{4}") == frozenset({"©", "ⓒ"})
+    assert necessary_literals(r"by \w+") is None  # too short to narrow anything
+    assert necessary_literals(r"(?:subscribe|\d+) now") == frozenset({" now"})
+    assert necessary_literals(r"(?:subscribe)? now") == frozenset({" now"})
+    assert necessary_literals(r" us ") is None  # spaces weigh nothing
+    assert necessary_literals(r"x?(?:news)letter") == frozenset({"newsletter"})
+
+
+def test_first_keys() -> None:
+    assert first_keys(re.compile(r"^[\W_]{0,8}(?:Advertisement|Ad)\W*$", re.I)) == frozenset(
+        {"ad"}
+    )  # the common prefix is factored out
+    assert first_keys(re.compile(r"^\W*(?:posted )?\d{1,2} hours ago", re.I)) == frozenset({"pos", r"\d"})
+    assert first_keys(re.compile(r"^[\W_]+$")) == frozenset({""})
+    assert first_keys(re.compile(r"^.*ago")) is None
+
+
+def test_fold_keeps_length_and_matches_case_insensitive_regexes() -> None:
+    for text in ["İstanbul", "ſubſcribe", "ΣΊΓΜΑ σίγμας", "µ-law"]:
+        assert len(fold(text)) == len(text)
+    for char in map(chr, range(0x250)):
+        for other in {char.lower(), char.upper()}:
+            if len(other) == 1 and re.fullmatch(re.escape(char), other, re.IGNORECASE):
+                assert fold(char) == fold(other), (char, other)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [("By Jane Doe", ("b", "by", "by ")), ("— 12 hours ago", ("1", "12", "12 ", r"\d")), ("***", ("",))],
+)
+def test_paragraph_keys(text: str, keys: tuple[str, ...]) -> None:
+    assert paragraph_keys(text) == keys
