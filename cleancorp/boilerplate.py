@@ -200,17 +200,17 @@ def _decide(
     first_prose = next((i for i in range(len(paragraphs)) if prose(i)), len(paragraphs))
     last_prose = next((i for i in range(len(paragraphs) - 1, first_prose - 1, -1) if prose(i)), -1)
 
-    decisions: list[Decision | None] = []
-    for index, found in enumerate(matches):
+    decisions: list[Decision | None] = list(repeated)
+    acting = [index for index, found in enumerate(matches) if found]
+    for index in acting:
         top, bottom = index < first_prose, index > last_prose
-        rule = next((r for r in found if _may_act(r, top, bottom)), None)
+        rule = next((r for r in matches[index] if _may_act(r, top, bottom)), None)
         if rule is not None:
-            decisions.append(Decision(rule.id, rule.category, rule.keep_before_kept))
-        else:
-            decisions.append(repeated[index])
+            decisions[index] = Decision(rule.id, rule.category, rule.keep_before_kept)
 
     if alt_text:
-        for index, decision in enumerate(decisions):
+        for index in acting:
+            decision = decisions[index]
             if decision is None or decision.category not in IMAGE_CATEGORIES:
                 continue
             for neighbour in (index - 1, index + 1):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -47,8 +47,8 @@ else:  # pragma: no cover - Python 3.10
 
 MIN_WEIGHT = 3
 """Literals lighter than this (``by``, ``ad``) are too common to narrow anything down."""
-# Characters rarer in prose than a letter: a literal "©" or "/" is selective.
-_RARE_ASCII = frozenset("/|@#[]{}<>=+*&%$^~_`\\")
+# Characters rarer in prose than a letter: a literal "©", "/" or ":" is selective.
+_RARE_ASCII = frozenset("/|@#[]{}<>=+*&%$^~_`\\:")
 
 _LITERAL = _sre_constants.LITERAL
 _SUBPATTERN = _sre_constants.SUBPATTERN
@@ -65,9 +65,9 @@ Literals = frozenset[str] | None
 """Strings of which every match contains one; ``None``: no such set is known."""
 
 
-FIRST_KEY_LENGTH = 3
+EDGE_KEY_LENGTH = 3
 DIGIT_KEY = "\\d"
-"""The key of a paragraph whose first letter or digit is a decimal digit."""
+"""The key of a paragraph whose first (or last) letter or digit is a decimal digit."""
 END_KEY = ""
 """The key of a paragraph with no letter or digit at all."""
 _AT = _sre_constants.AT
@@ -99,50 +99,74 @@ def _non_word_only(op: Any, value: Any) -> bool:
     return False
 
 
-def _first(items: list[Any]) -> frozenset[str] | None:
-    """What a match must start with once the characters that are not letters or digits
-    at its start are skipped: folded prefixes of its first word, ``DIGIT_KEY`` or
-    ``END_KEY``; ``None`` when that cannot be told."""
+_STARTS = (_sre_constants.AT_BEGINNING, _sre_constants.AT_BEGINNING_STRING)
+_ENDS = (_sre_constants.AT_END, _sre_constants.AT_END_STRING)
+
+
+def _edge(items: list[Any], forward: bool, pinned: bool) -> frozenset[str] | None:
+    """What the text at one edge of a match must hold once the characters that are not
+    letters or digits there are skipped: folded prefixes (``forward``) or suffixes of
+    its first or last word, ``DIGIT_KEY`` or ``END_KEY``; ``None`` when that cannot
+    be told.
+
+    ``items`` are in the order they are read: reversed when not ``forward``.
+    ``pinned`` says that the match is held at that edge of the text (``^`` for
+    the start, which the caller checks; ``$`` for the end, met on the way).
+    """
     for position, (op, value) in enumerate(items):
         rest = items[position + 1 :]
-        if op is _AT or op in _LOOKS or _non_word_only(op, value):
+        if op is _AT:
+            if value in _ENDS:
+                if forward:  # only non-word characters from the start to the end
+                    return frozenset({END_KEY}) if pinned else None
+                pinned = True
+            elif value in _STARTS and not forward:
+                return frozenset({END_KEY}) if pinned else None
             continue
+        if op in _LOOKS or _non_word_only(op, value):
+            continue
+        if not pinned:
+            return None
         if op is _LITERAL:
-            run = ""
+            run: list[str] = []
             for next_op, next_value in items[position:]:
-                if next_op is not _LITERAL or not chr(next_value).isalnum() or len(run) == FIRST_KEY_LENGTH:
+                if next_op is not _LITERAL or not chr(next_value).isalnum() or len(run) == EDGE_KEY_LENGTH:
                     break
-                run += chr(next_value)
-            return frozenset({fold(run)})
+                run.append(chr(next_value))
+            return frozenset({fold("".join(run if forward else reversed(run)))})
         if op is _IN and value == [(_CATEGORY, _sre_constants.CATEGORY_DIGIT)]:
             return frozenset({DIGIT_KEY})
         if op is _SUBPATTERN:
-            return _first([*value[-1], *rest])
+            return _edge([*_ordered(value[-1], forward), *rest], forward, pinned)
         if _ATOMIC is not None and op is _ATOMIC:
-            return _first([*value, *rest])
+            return _edge([*_ordered(value, forward), *rest], forward, pinned)
         if op is _BRANCH:
             found: set[str] = set()
             for alternative in value[1]:
-                keys = _first([*alternative, *rest])
+                keys = _edge([*_ordered(alternative, forward), *rest], forward, pinned)
                 if keys is None:
                     return None
                 found |= keys
             return frozenset(found)
         if op in _REPEATS:
             low, _high, inner = value
-            keys = _first([*inner, *rest])
+            keys = _edge([*_ordered(inner, forward), *rest], forward, pinned)
             if keys is not None and low == 0:
-                after = _first(rest)
+                after = _edge(rest, forward, pinned)
                 keys = None if after is None else keys | after
             return keys
         return None
-    return frozenset({END_KEY})
+    return None  # the match ends (or starts) before anything that pins the text
+
+
+def _ordered(items: Any, forward: bool) -> list[Any]:
+    return list(items) if forward else list(reversed(items))
 
 
 def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    r"""For a pattern anchored at the start: the keys a paragraph it matches has.
+    r"""For a pattern anchored at the start: the first keys a paragraph it matches has.
 
-    A paragraph's keys (see :func:`paragraph_keys`) are the first one to three
+    A paragraph's first keys (see :func:`edge_keys`) are the first one to three
     characters of its first word, folded, and ``DIGIT_KEY`` if that word starts
     with a digit, or ``END_KEY`` if it has no letter or digit.
 
@@ -152,24 +176,68 @@ def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     ['']
     >>> first_keys(re.compile(r"^[A-Z]\w+:$")) is None
     True
+    >>> first_keys(re.compile(r"^\W+")) is None
+    True
     """
-    return _first(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    return _edge(_ordered(_sre_parse.parse(pattern.pattern, pattern.flags), True), True, True)
 
 
-def paragraph_keys(text: str) -> tuple[str, ...]:
-    """The keys under which the anchored probes that may match text are filed.
+def last_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    r"""The last keys a paragraph the pattern matches has: the last one to three
+    characters of its last word, folded (see :func:`first_keys`).
 
-    >>> paragraph_keys("— By Jane Doe")
-    ('b', 'by', 'by ')
-    >>> paragraph_keys("*** ***")
-    ('',)
+    >>> sorted(last_keys(re.compile(r"all rights reserved\W*$", re.I)))
+    ['ved']
+    >>> last_keys(re.compile(r"all rights reserved", re.I)) is None
+    True
     """
-    start = FIRST_WORD_RE.match(text).end()  # type: ignore[union-attr]
-    if start == len(text):
-        return (END_KEY,)
-    head = fold(text[start : start + FIRST_KEY_LENGTH])
-    keys = tuple(head[:n] for n in range(1, len(head) + 1))
-    return (*keys, DIGIT_KEY) if text[start].isdecimal() else keys
+    return _edge(_ordered(_sre_parse.parse(pattern.pattern, pattern.flags), False), False, False)
+
+
+def edge_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    r"""The first and the last keys of a paragraph.
+
+    >>> edge_keys("— By Jane Doe.")
+    (('b', 'by', 'by '), ('e', 'oe', 'doe'))
+    >>> edge_keys("Go!")
+    (('g', 'go'), ('o', 'go'))
+    >>> edge_keys("*** ***")
+    (('',), ('',))
+    >>> edge_keys("12 Uhr")
+    (('1', '12', '12 ', '\\d'), ('r', 'hr', 'uhr'))
+    """
+    return _keys_at(fold(text), 0, len(text))
+
+
+def _keys_at(folded: str, start: int, stop: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`edge_keys` of ``folded[start:stop]``, already folded."""
+    if start < stop and not folded[start].isalnum():
+        start = FIRST_WORD_RE.match(folded, start, stop).end()  # type: ignore[union-attr]
+    if start == stop:
+        return _NO_WORD
+    end = stop
+    while not folded[end - 1].isalnum():
+        end -= 1
+    head = folded[start : min(start + EDGE_KEY_LENGTH, end)]
+    tail = folded[max(start, end - EDGE_KEY_LENGTH) : end]
+    first = (
+        (head[:1], head[:2], head)
+        if len(head) == EDGE_KEY_LENGTH
+        else tuple(head[:n] for n in range(1, len(head) + 1))
+    )
+    last = (
+        (tail[-1:], tail[-2:], tail)
+        if len(tail) == EDGE_KEY_LENGTH
+        else tuple(tail[-n:] for n in range(1, len(tail) + 1))
+    )
+    if head[0].isdecimal():
+        first = (*first, DIGIT_KEY)
+    if tail[-1].isdecimal():
+        last = (*last, DIGIT_KEY)
+    return first, last
+
+
+_NO_WORD = ((END_KEY,), (END_KEY,))
 
 
 def _weight(literal: str) -> int:
@@ -305,6 +373,59 @@ class _Probe(Protocol):
     def literals(self) -> frozenset[str] | None: ...
     @property
     def first(self) -> frozenset[str] | None: ...
+    @property
+    def last(self) -> frozenset[str] | None: ...
+
+
+# Letters from common to rare in the languages of the rules; a character that
+# is not listed is taken as rare.
+_COMMON = "eaitonsrlhdcumpgfbvwyzkjxq0123456789"
+AUTOMATON_KEY_LENGTH = 8
+
+
+def _rarity(char: str) -> int:
+    return _COMMON.find(char) + 1 or len(_COMMON) + 1
+
+
+def _automaton_keys(literals: Iterable[str]) -> dict[str, str]:
+    """For each literal, the part of it the automaton looks for.
+
+    Any part of a necessary literal is necessary too. The automaton scans text
+    faster when few characters can start a key, so the parts are chosen to
+    start with few distinct characters (a greedy set cover that prefers rare
+    ones), each part heavy enough (``MIN_WEIGHT``) to stay selective.
+    """
+
+    def starts(literal: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        # as heavy as the literal allows, up to twice MIN_WEIGHT
+        need = min(2 * MIN_WEIGHT, max(_weight(literal[i:]) for i in range(len(literal))))
+        for index, char in enumerate(literal):
+            if (
+                not char.isspace()
+                and char not in found
+                and _weight(literal[index : index + AUTOMATON_KEY_LENGTH]) >= need
+            ):
+                found[char] = index
+        return found
+
+    options = {literal: starts(literal) for literal in literals}
+    chosen: dict[str, str] = {}
+    left = {literal for literal, found in options.items() if found}
+    while left:
+        counts: dict[str, int] = {}
+        for literal in left:
+            for char in options[literal]:
+                counts[char] = counts.get(char, 0) + 1
+        best = max(counts, key=lambda char: (counts[char] * _rarity(char), char))
+        for literal in sorted(left):
+            index = options[literal].get(best)
+            if index is not None:
+                chosen[literal] = literal[index : index + AUTOMATON_KEY_LENGTH]
+                left.discard(literal)
+    for literal in literals:
+        chosen.setdefault(literal, literal)
+    return chosen
 
 
 class _Rule(Protocol):
@@ -323,12 +444,14 @@ class Prefilter:
     keys: tuple[ProbeKey, ...]
     """The probe of each bit."""
     always: int
-    """Probes tried on every paragraph: no literal, no first word, no gate."""
+    """Probes tried on every paragraph: nothing narrows them."""
     gated: int
-    """Anchored probes with neither literals nor first words: tried where ``gate`` matches."""
+    """Anchored probes that nothing else narrows: tried where ``gate`` matches."""
     gate: re.Pattern[str] | None
     by_first: dict[str, int]
-    """Anchored probes by the keys of the paragraphs they can match."""
+    """Probes by the first keys of the paragraphs they can match."""
+    by_last: dict[str, int]
+    """Probes by the last keys of the paragraphs they can match."""
     automaton: Any
     """An Aho-Corasick automaton of the folded literals of the other probes."""
     _expanded: dict[int, tuple[ProbeKey, ...]]
@@ -345,7 +468,7 @@ class Prefilter:
     def candidates(self, paragraphs: Sequence[str]) -> list[tuple[ProbeKey, ...]]:
         """For each paragraph, the probes that may match it, in rule order."""
         document = fold("\n".join(paragraphs))
-        gate, by_first, always, first_word = self.gate, self.by_first, self.always, FIRST_WORD_RE.match
+        gate, by_first, by_last, always = self.gate, self.by_first, self.by_last, self.always
         masks = []
         starts = []
         offset = 0
@@ -353,16 +476,12 @@ class Prefilter:
             starts.append(offset)
             mask = always
             if paragraph:
-                start = offset
-                if not document[start].isalnum():
-                    start = first_word(document, offset, offset + len(paragraph)).end()  # type: ignore[union-attr]
-                if start == offset + len(paragraph):
-                    mask |= by_first.get(END_KEY, 0)
-                else:
-                    head = document[start : min(start + FIRST_KEY_LENGTH, offset + len(paragraph))]
-                    mask |= by_first.get(head[:1], 0) | by_first.get(head[:2], 0) | by_first.get(head[:3], 0)
-                    if head[0].isdecimal():
-                        mask |= by_first.get(DIGIT_KEY, 0)
+                stop = offset + len(paragraph)
+                first, last = _keys_at(document, offset, stop)
+                for key in first:
+                    mask |= by_first.get(key, 0)
+                for key in last:
+                    mask |= by_last.get(key, 0)
                 if gate is not None and gate.match(paragraph):
                     mask |= self.gated
             masks.append(mask)
@@ -424,6 +543,7 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
     gated: list[tuple[int, _Probe]] = []
     by_first: dict[str, int] = {}
     by_literal: dict[str, int] = {}
+    by_last: dict[str, int] = {}
     for rule_index, rule in enumerate(rules):
         for probe_index, probe in enumerate(rule.probes):
             bit = 1 << len(keys)
@@ -431,6 +551,9 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
             if probe.anchored and probe.first is not None:
                 for key in probe.first:
                     by_first[key] = by_first.get(key, 0) | bit
+            elif probe.last is not None:
+                for key in probe.last:
+                    by_last[key] = by_last.get(key, 0) | bit
             elif probe.literals is not None:
                 for literal in probe.literals:
                     by_literal[literal] = by_literal.get(literal, 0) | bit
@@ -448,7 +571,10 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
     automaton = None
     if by_literal:
         automaton = ahocorasick.Automaton()
-        for literal, mask in by_literal.items():
-            automaton.add_word(literal, mask)
+        by_key: dict[str, int] = {}
+        for literal, key in _automaton_keys(by_literal).items():
+            by_key[key] = by_key.get(key, 0) | by_literal[literal]
+        for key, mask in by_key.items():
+            automaton.add_word(key, mask)
         automaton.make_automaton()
-    return Prefilter(tuple(keys), always, gated_mask, gate, by_first, automaton, {})
+    return Prefilter(tuple(keys), always, gated_mask, gate, by_first, by_last, automaton, {})

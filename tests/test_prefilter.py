@@ -12,7 +12,7 @@ from strategies import BOILERPLATE, document
 
 import cleancorp
 from cleancorp.boilerplate import _all_matches, _fits, count_words
-from cleancorp.prefilter import first_keys, fold, necessary_literals, paragraph_keys
+from cleancorp.prefilter import edge_keys, first_keys, fold, necessary_literals
 from cleancorp.rules import BoilerplateRule, load_rules, parse_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +94,10 @@ def test_prefiltered_matches_are_the_matches_on_odd_characters(paragraphs: list[
 def test_every_builtin_rule_is_narrowed_by_the_prefilter() -> None:
     """Each built-in rule can skip most paragraphs: only two short-label rules are tried on all."""
     untargeted = [
-        rule.id for rule in RULES for probe in rule.probes if probe.literals is None and probe.first is None
+        rule.id
+        for rule in RULES
+        for probe in rule.probes
+        if probe.literals is None and probe.first is None and probe.last is None
     ]
     assert set(untargeted) <= {"agency-tag", "section-label"}, untargeted
 
@@ -162,8 +165,14 @@ def test_fold_keeps_length_and_matches_case_insensitive_regexes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "keys"),
-    [("By Jane Doe", ("b", "by", "by ")), ("— 12 hours ago", ("1", "12", "12 ", r"\d")), ("***", ("",))],
+    ("text", "first", "last"),
+    [
+        ("By Jane Doe", ("b", "by", "by "), ("e", "oe", "doe")),
+        ("— 12 hours ago", ("1", "12", "12 ", r"\d"), ("o", "go", "ago")),
+        ("Tel. 0123 45", ("t", "te", "tel"), ("5", "45", " 45", r"\d")),
+        ("***", ("",), ("",)),
+        ("x", ("x",), ("x",)),
+    ],
 )
-def test_paragraph_keys(text: str, keys: tuple[str, ...]) -> None:
-    assert paragraph_keys(text) == keys
+def test_edge_keys(text: str, first: tuple[str, ...], last: tuple[str, ...]) -> None:
+    assert edge_keys(text) == (first, last)

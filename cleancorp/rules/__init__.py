@@ -38,7 +38,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from cleancorp.prefilter import first_keys, necessary_literals
+from cleancorp.prefilter import first_keys, last_keys, necessary_literals
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,7 +78,9 @@ class Probe:
     anchored: bool
     literals: frozenset[str] | None
     first: frozenset[str] | None = None
-    """For an anchored probe: the first-word keys of the paragraphs it can match."""
+    """For an anchored probe: the first keys of the paragraphs it can match."""
+    last: frozenset[str] | None = None
+    """The last keys of the paragraphs it can match (see :mod:`cleancorp.prefilter`)."""
 
     def found(self, text: str) -> bool:
         """Whether one of the probe's patterns is found in text."""
@@ -252,29 +254,36 @@ class _Reader:
         word, literals, neither); a pattern that is searched gets a probe of
         its own, tried only where its own literals are.
         """
-        groups: dict[tuple[bool, str], tuple[list[str], set[str], set[str]]] = {}
+        groups: dict[tuple[bool, str], tuple[list[str], set[str]]] = {}
         for pattern in patterns:
             expanded = self.expand(pattern, rule)
             compiled = re.compile(expanded, flags)
             anchored = _anchored(expanded)
             first = first_keys(compiled) if anchored else None
+            last = last_keys(compiled)
             literals = necessary_literals(compiled)
-            how = "first" if first is not None else "literals" if literals is not None else "none"
-            if how == "literals" and not anchored:
-                # searched only where its own literals are: one probe per pattern
-                how = f"literals-{len(groups)}"
-            chosen, found_literals, found_first = groups.setdefault((anchored, how), ([], set(), set()))
+            # A pattern the prefilter can narrow gets a probe of its own, tried
+            # only where its own keys or literals are.
+            if first is not None:
+                how, keys = f"first-{len(groups)}", first
+            elif literals is not None:
+                how, keys = f"literals-{len(groups)}", literals
+            elif last is not None and min(map(len, last)) >= 2:
+                how, keys = f"last-{len(groups)}", last
+            else:
+                how, keys = "none", frozenset()
+            chosen, found = groups.setdefault((anchored, how), ([], set()))
             chosen.append(pattern)
-            found_literals |= literals or set()
-            found_first |= first or set()
+            found |= keys
         return tuple(
             Probe(
                 self.compile(rule, chosen, flags),
                 anchored,
-                frozenset(found_literals) if how.startswith("literals") else None,
-                frozenset(found_first) if how == "first" else None,
+                literals=frozenset(found) if how.startswith("literals") else None,
+                first=frozenset(found) if how.startswith("first") else None,
+                last=frozenset(found) if how.startswith("last") else None,
             )
-            for (anchored, how), (chosen, found_literals, found_first) in groups.items()
+            for (anchored, how), (chosen, found) in groups.items()
         )
 
     def entries(self, table: str) -> list[dict[str, Any]]:
