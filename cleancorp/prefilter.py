@@ -466,26 +466,52 @@ class Prefilter:
         return found
 
     def candidates(self, paragraphs: Sequence[str]) -> list[tuple[ProbeKey, ...]]:
-        """For each paragraph, the probes that may match it, in rule order."""
+        """For each paragraph, the probes that may match it, in rule order.
+
+        (:func:`edge_keys` inlined: this loop runs once per paragraph.)
+        """
         document = fold("\n".join(paragraphs))
         gate, by_first, by_last, always = self.gate, self.by_first, self.by_last, self.always
+        no_word = always | by_first.get(END_KEY, 0) | by_last.get(END_KEY, 0)
+        first_digit, last_digit = by_first.get(DIGIT_KEY, 0), by_last.get(DIGIT_KEY, 0)
+        first_word = FIRST_WORD_RE.match
         masks = []
         starts = []
         offset = 0
         for paragraph in paragraphs:
             starts.append(offset)
-            mask = always
-            if paragraph:
-                stop = offset + len(paragraph)
-                first, last = _keys_at(document, offset, stop)
-                for key in first:
-                    mask |= by_first.get(key, 0)
-                for key in last:
-                    mask |= by_last.get(key, 0)
-                if gate is not None and gate.match(paragraph):
-                    mask |= self.gated
+            stop = offset + len(paragraph)
+            if offset == stop:
+                masks.append(always)
+                offset += 1
+                continue
+            start = offset
+            if not document[start].isalnum():
+                start = first_word(document, offset, stop).end()  # type: ignore[union-attr]
+                if start == stop:
+                    if gate is not None and gate.match(paragraph):
+                        no_word |= self.gated
+                    masks.append(no_word)
+                    offset = stop + 1
+                    continue
+            # Keys are letters and digits only, so a head that runs past the
+            # word (or the paragraph) cannot match more than it should.
+            head = document[start : start + EDGE_KEY_LENGTH]
+            mask = always | by_first.get(head[:1], 0) | by_first.get(head[:2], 0) | by_first.get(head, 0)
+            if head[0].isdecimal():
+                mask |= first_digit
+            if by_last:
+                end = stop
+                while not document[end - 1].isalnum():
+                    end -= 1
+                tail = document[max(start, end - EDGE_KEY_LENGTH) : end]
+                mask |= by_last.get(tail[-1:], 0) | by_last.get(tail[-2:], 0) | by_last.get(tail, 0)
+                if tail[-1].isdecimal():
+                    mask |= last_digit
+            if gate is not None and gate.match(paragraph):
+                mask |= self.gated
             masks.append(mask)
-            offset += len(paragraph) + 1
+            offset = stop + 1
         if self.automaton is not None:
             for end, mask in self.automaton.iter(document):
                 masks[bisect_right(starts, end) - 1] |= mask
