@@ -37,6 +37,7 @@ import cleancorp
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "scrapinghub"
+BULLET_RE = re.compile(r"^[-–•*·]\s+")  # trafilatura writes list items as "- item"
 TOKEN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
 
 
@@ -126,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         seconds += time.perf_counter() - start
         gold_lines = {" ".join(line.split()) for line in gold.splitlines()}
         removed_after_extraction += [
-            (item["id"], e.category, e.before, e.before in gold_lines) for e in cleaned.removals
+            (
+                item["id"],
+                e.category,
+                e.before,
+                BULLET_RE.sub("", e.before) in gold_lines or e.before in gold_lines,
+            )
+            for e in cleaned.removals
         ]
         scores["trafilatura"].append(prf(extracted, gold))
         scores["trafilatura+cleancorp"].append(prf(cleaned.text, gold))

@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
 from cleancorp.prefilter import build_prefilter
@@ -55,6 +56,25 @@ ALT_TEXT_RULE_ID = "image-alt-text"
 ALT_TEXT_CATEGORY = "image_alt_text"
 ALT_TEXT_MAX_WORDS = 10
 IMAGE_CATEGORIES = frozenset({"image_caption", "image_credit"})
+
+HEADLINES_RULE_ID = "related-headlines"
+HEADLINES_CATEGORY = "related_links"
+HEADLINE_MAX_WORDS = 25
+BULLET_RUN_MIN = 3
+ABOUT_RULE_ID = "about-section"
+ABOUT_CATEGORY = "press_release_trailer"
+LABEL_CATEGORIES = frozenset({"read_more", HEADLINES_CATEGORY})
+QUOTE_MARKS = frozenset("\"“”«»„‘’'‹›「『")
+BULLET_RE = re.compile(r"^[-–•*·▪►»]\s+")
+# A sentence ends here: a headline does not (it may end in a question mark).
+TERMINAL_PUNCTUATION_RE = re.compile(r"[.!?…:;。！？]['’\"”»)\]]*\s*$")
+SENTENCE_END_RE = re.compile(r"[.!…:;。！]['’\"”»)\]]*\s*$")
+ABOUT_RE = re.compile(
+    r"^(?:about|à propos d[e'’]|über|acerca de|sobre|a proposito di|informazioni su|over"
+    r"|o firmie|o|о компании|о)\s+(?:the\s+)?(?P<name>[^\W\d_][\w&.,'’ -]{0,60})$",
+    re.IGNORECASE,
+)
+ABOUT_MAX_WORDS = 8
 
 
 def count_words(text: str) -> int:
@@ -90,6 +110,18 @@ class Decision:
 
 REPEATED_RULE_ID = "repeated-line"
 REPEATED_CATEGORY = "repeated_line"
+
+STRUCTURAL_RULES = MappingProxyType(
+    {
+        ALT_TEXT_RULE_ID: ALT_TEXT_CATEGORY,
+        HEADLINES_RULE_ID: HEADLINES_CATEGORY,
+        ABOUT_RULE_ID: ABOUT_CATEGORY,
+    }
+)
+"""The rules written in code, not in a rule file: id -> category."""
+OPT_IN_RULES = frozenset({ABOUT_RULE_ID})
+"""Rules written in code that act only when ``CleanConfig.enabled_rules`` names them."""
+DEFAULT_STRUCTURAL = frozenset(STRUCTURAL_RULES) - OPT_IN_RULES
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +214,130 @@ def _is_alt_text(text: str, caption: str) -> bool:
     return words_in_text >= 2 and bool(words) and words <= caption_words
 
 
+def _headline_like(text: str) -> bool:
+    """A line that could be a headline: a few words, no sentence end, not a quotation."""
+    text = BULLET_RE.sub("", text, count=1)
+    return (
+        2 <= count_words(text) <= HEADLINE_MAX_WORDS
+        and SENTENCE_END_RE.search(text) is None
+        and text[:1] not in QUOTE_MARKS
+    )
+
+
+def _title_case(text: str) -> bool:
+    """Most words of four letters or more are capitalised: 'NASA Europa Mission Could Spot …'."""
+    words = [w for w in WORD_RE.findall(BULLET_RE.sub("", text, count=1)) if len(w) >= 4]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) * 10 >= 7 * len(words)
+
+
+def _is_label(text: str) -> bool:
+    """A short line that names what follows ('More from CBS Sports', 'Related').
+
+    Not one that ends in a colon: 'The newly selected five are:' introduces
+    the article's own list.
+    """
+    return (
+        count_words(text) <= 6
+        and TERMINAL_PUNCTUATION_RE.search(text.rstrip("…. ")) is None
+        and not BULLET_RE.match(text)
+    )
+
+
+def _headlines_after_labels(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:
+    """Headlines under a removed 'Read more' / 'You may also like' label, at the end, go with it.
+
+    Only a run that reaches the end of the document (or removed text only):
+    under a label in the middle of a page can stand the article's own list.
+    """
+    count = len(paragraphs)
+    for index in range(count):
+        decision = decisions[index]
+        if decision is None or decision.category not in LABEL_CATEGORIES:
+            continue
+        run = []
+        after = index + 1
+        while after < count:
+            if paragraphs[after] and decisions[after] is None:
+                if not _headline_like(paragraphs[after]):
+                    break
+                run.append(after)
+            after += 1
+        if run and after == count:
+            for item in run:
+                decisions[item] = Decision(HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="after a link label")
+
+
+def _headline_lists(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:
+    """Lists of other articles' headlines: runs of title-case list items.
+
+    A run of ``BULLET_RUN_MIN`` or more list items, two thirds of them title-case
+    headlines, goes when it stands in the last third of the document or right
+    under a short label (which goes with it). A list of sentences, or in
+    sentence case, stays: it is more likely the article's own.
+    """
+    kept = [i for i, p in enumerate(paragraphs) if p]
+    if not kept:
+        return
+    last_third = kept[len(kept) * 2 // 3] if len(kept) >= 3 else kept[0]
+    index = 0
+    count = len(paragraphs)
+    while index < count:
+        if not paragraphs[index] or decisions[index] is not None or not BULLET_RE.match(paragraphs[index]):
+            index += 1
+            continue
+        run = []
+        while index < count and (
+            not paragraphs[index] or (decisions[index] is None and BULLET_RE.match(paragraphs[index]))
+        ):
+            if paragraphs[index]:
+                run.append(index)
+            index += 1
+        if len(run) < BULLET_RUN_MIN:
+            continue
+        headlines = sum(_headline_like(paragraphs[i]) and _title_case(paragraphs[i]) for i in run)
+        if headlines * 3 < 2 * len(run):
+            continue
+        label = next((i for i in range(run[0] - 1, -1, -1) if paragraphs[i]), None)
+        labelled = label is not None and decisions[label] is None and _is_label(paragraphs[label])
+        if run[0] < last_third and not labelled:
+            continue
+        for item in run:
+            decisions[item] = Decision(HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="a list of headlines")
+        if labelled and label is not None:
+            decisions[label] = Decision(
+                HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="the label of a list of headlines"
+            )
+
+
+def _about_section(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:
+    """A press release's closing 'About <Company>' section, to the end of the document.
+
+    The heading must stand in the second half of the document and the paragraph
+    after it must open with the name it announces ('About Ascom' / 'Ascom is a
+    global …'); a subheading 'About the study' followed by other text stays.
+    """
+    kept = [i for i, p in enumerate(paragraphs) if p]
+    for position, index in enumerate(kept[len(kept) // 2 : -1], start=len(kept) // 2):
+        text = paragraphs[index]
+        match = ABOUT_RE.match(text)
+        if match is None or count_words(text) > ABOUT_MAX_WORDS:
+            continue
+        name = match.group("name").split()[0].casefold()
+        following = paragraphs[kept[position + 1]].lstrip("\"'“‘«„ ").casefold()
+        if not (following.startswith(name) and not following[len(name) : len(name) + 1].isalnum()):
+            continue
+        for item in kept[position:]:
+            if decisions[item] is None:
+                decisions[item] = Decision(ABOUT_RULE_ID, ABOUT_CATEGORY, detail=f"after {text!r}")
+        return
+
+
 def _decide(
     paragraphs: Sequence[str],
     matches: Sequence[tuple[BoilerplateRule, ...]],
     repeated: Sequence[Decision | None],
     prose_text: list[bool | None],
-    alt_text: bool,
+    structural: AbstractSet[str],
 ) -> list[Decision | None]:
     def prose(index: int) -> bool:
         if not paragraphs[index] or matches[index] or repeated[index] is not None:
@@ -208,7 +358,7 @@ def _decide(
         if rule is not None:
             decisions[index] = Decision(rule.id, rule.category, rule.keep_before_kept)
 
-    if alt_text:
+    if ALT_TEXT_RULE_ID in structural:
         for index in acting:
             decision = decisions[index]
             if decision is None or decision.category not in IMAGE_CATEGORIES:
@@ -221,6 +371,12 @@ def _decide(
                     and _is_alt_text(paragraphs[neighbour], paragraphs[index])
                 ):
                     decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
+
+    if HEADLINES_RULE_ID in structural:
+        _headlines_after_labels(paragraphs, decisions)
+        _headline_lists(paragraphs, decisions)
+    if ABOUT_RULE_ID in structural:
+        _about_section(paragraphs, decisions)
 
     # A label ("Ingredients:") that introduces a kept paragraph belongs to it.
     following_kept = False
@@ -261,13 +417,14 @@ def remove_paragraphs(
     rules: Sequence[BoilerplateRule],
     edits: list[Edit],
     *,
-    alt_text: bool = True,
+    structural: AbstractSet[str] = DEFAULT_STRUCTURAL,
     repetition: Repetition | None = None,
 ) -> None:
     """Blank the boilerplate paragraphs of ``paragraphs`` in place, recording drops.
 
-    A paragraph no rule removes goes as ``repeated_line`` when ``repetition``
-    says it recurs across the corpus. Removing a paragraph can move the edge
+    ``structural`` names the rules written in code (see ``STRUCTURAL_RULES``)
+    that may act. A paragraph no rule removes goes as ``repeated_line`` when
+    ``repetition`` says it recurs across the corpus. Removing a paragraph can move the edge
     of the article (an alt text that looked like prose, say), so decisions are
     made again on what is left until none changes; a second run of the stage
     then finds nothing to remove.
@@ -277,7 +434,7 @@ def remove_paragraphs(
     prose_text: list[bool | None] = [None] * len(paragraphs)  # filled in as needed
     while True:
         removed = False
-        for index, decision in enumerate(_decide(paragraphs, matches, repeated, prose_text, alt_text)):
+        for index, decision in enumerate(_decide(paragraphs, matches, repeated, prose_text, structural)):
             if decision is None:
                 continue
             edits.append(

@@ -8,13 +8,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cleancorp.boilerplate import OPT_IN_RULES, REPEATED_CATEGORY, REPEATED_RULE_ID, STRUCTURAL_RULES
 from cleancorp.language import BACKENDS, supported_languages
 from cleancorp.repeated import RepeatedLines
 from cleancorp.rules import RuleSet, load_rules
 
 # Categories given by code rather than by a rule file.
-CODE_CATEGORIES = frozenset({"image_alt_text", "repeated_line"})
-CODE_RULE_IDS = frozenset({"image-alt-text", "repeated-line"})
+CODE_CATEGORIES = frozenset({*STRUCTURAL_RULES.values(), REPEATED_CATEGORY})
+CODE_RULE_IDS = frozenset({*STRUCTURAL_RULES, REPEATED_RULE_ID})
 
 
 def _frozen(name: str, value: Iterable[str] | None) -> frozenset[str] | None:
@@ -73,6 +74,10 @@ class CleanConfig:
     keep captions and biographies, or ``{"mistranslation"}``."""
     disabled_rules: AbstractSet[str] = field(default_factory=frozenset)
     """Rule ids switched off, e.g. ``{"section-label"}``."""
+    enabled_rules: AbstractSet[str] = field(default_factory=frozenset)
+    """Rules that are off unless named here: ``{"about-section"}`` removes a press
+    release's closing 'About <Company>' section (annotators of news benchmarks
+    count it as article text, so it is not removed by default)."""
     rule_files: Iterable[str | os.PathLike[str]] = ()
     """Extra TOML rule files, applied after the built-in rules (same format).
     Stored as absolute paths; a file is read again when it changes."""
@@ -100,6 +105,7 @@ class CleanConfig:
         # None for a switch-off set means "none": the same as an empty set
         set_(self, "keep_categories", _frozen("keep_categories", self.keep_categories) or frozenset())
         set_(self, "disabled_rules", _frozen("disabled_rules", self.disabled_rules) or frozenset())
+        set_(self, "enabled_rules", _frozen("enabled_rules", self.enabled_rules) or frozenset())
         set_(self, "languages", _frozen("languages", self.languages))
         set_(self, "rule_files", _paths(self.rule_files))
         for flag in ("repair_encoding", "remove_boilerplate", "repair_quirks", "detect_language"):
@@ -137,6 +143,7 @@ class CleanConfig:
         rules = self.rules  # loads and validates the rule files now
         _check_known("categories", self.keep_categories, rules.categories | CODE_CATEGORIES)
         _check_known("rule ids", self.disabled_rules, rules.ids | CODE_RULE_IDS)
+        _check_known("opt-in rule ids", self.enabled_rules, OPT_IN_RULES)
 
     @property
     def rules(self) -> RuleSet:

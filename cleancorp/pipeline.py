@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cleancorp.boilerplate import (
-    ALT_TEXT_CATEGORY,
-    ALT_TEXT_RULE_ID,
+    OPT_IN_RULES,
     REPEATED_CATEGORY,
     REPEATED_RULE_ID,
+    STRUCTURAL_RULES,
     Repetition,
     remove_paragraphs,
     rules_in_language,
@@ -117,9 +117,13 @@ def _remove_boilerplate(
         keep_categories=config.keep_categories,
         disabled_rules=config.disabled_rules,
     )
-    alt_text = (
-        ALT_TEXT_CATEGORY not in config.keep_categories and ALT_TEXT_RULE_ID not in config.disabled_rules
-    )
+    structural = {
+        rule
+        for rule, category in STRUCTURAL_RULES.items()
+        if category not in config.keep_categories
+        and rule not in config.disabled_rules
+        and (rule not in OPT_IN_RULES or rule in config.enabled_rules)
+    }
     repetition = (
         Repetition(config.repeated_lines, config.repeated_min_documents)
         if config.repeated_lines is not None
@@ -132,7 +136,7 @@ def _remove_boilerplate(
     before, start = list(paragraphs), len(edits)
     acting = selected
     for round_ in range(1, LANGUAGE_ROUNDS + 1):
-        remove_paragraphs(paragraphs, acting, edits, alt_text=alt_text, repetition=repetition)
+        remove_paragraphs(paragraphs, acting, edits, structural=structural, repetition=repetition)
         guess = _language(join_paragraphs(paragraphs), config)
         fitting = rules_in_language(selected, guess.language)
         outside = {r.id for r in acting} - {r.id for r in fitting}

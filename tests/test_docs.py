@@ -69,7 +69,7 @@ def test_the_boilerplate_rule_table_lists_every_rule_as_it_is() -> None:
     rules = cleancorp.CleanConfig().rules.boilerplate
     rows = _rule_table()
     assert [row[0] for row in rows] == [f"`{rule.id}`" for rule in rules]
-    for (_, category, where, max_words, _, _), rule in zip(rows, rules, strict=True):
+    for (_, category, where, max_words, _, _, _), rule in zip(rows, rules, strict=True):
         assert (category, where) == (f"`{rule.category}`", rule.where), rule.id
         assert max_words == (str(rule.max_words) if rule.max_words is not None else "–"), rule.id
 
@@ -80,10 +80,24 @@ def test_every_example_in_the_rule_table_is_removed_by_its_rule() -> None:
         "The plan passed by nine votes to four after a long debate in the chamber.",
     )
     rules = {rule.id: rule for rule in cleancorp.CleanConfig().rules.boilerplate}
-    for rule_id, _, _, _, _, examples in _rule_table():
+    for rule_id, _, _, _, _, examples, _ in _rule_table():
         rule = rules[rule_id.strip("`")]
         found = [e.replace("\\|", "|") for e in re.findall(r"`([^`]+)`", examples)]
         assert found, rule.id
         for example in found:
             text = "\n".join([*prose, example])  # at the bottom, where every rule may act
             assert [e.rule for e in cleancorp.clean(text).removals] == [rule.id], (rule.id, example)
+
+
+def test_every_counterexample_in_the_rule_table_stays() -> None:
+    """What each rule keeps: article text between two paragraphs of prose is not removed."""
+    first, last = (
+        "The council met on Monday to vote on the new budget plan for the city.",
+        "The plan passed by nine votes to four after a long debate in the chamber.",
+    )
+    for rule_id, _, _, _, _, _, keeps in _rule_table():
+        found = [e.replace("\\|", "|") for e in re.findall(r"`([^`]+)`", keeps)]
+        assert found, rule_id
+        for example in found:
+            text = "\n".join([first, example, last])
+            assert cleancorp.clean(text).removals == (), (rule_id, example)
