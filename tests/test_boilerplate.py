@@ -169,3 +169,36 @@ source = "test"
     config = cleancorp.CleanConfig(rule_files=[rules])
     text = "\n\n".join([*PROSE, "Brought to you by the Example Foundation"])
     assert [e.rule for e in cleancorp.clean(text, config).removals] == ["bottom-only"]
+
+
+LANGUAGE_CASES: dict[str, Any] = tomllib.loads(
+    (Path(__file__).parent / "cases" / "boilerplate_languages.toml").read_text(encoding="utf-8")
+)
+
+
+def language_document(case: dict[str, str]) -> tuple[list[str], int]:
+    """The case paragraph placed in two paragraphs of prose in its own language."""
+    first, second = LANGUAGE_CASES["prose"][case["lang"]]
+    return {
+        "top": ([case["text"], first, second], 0),
+        "middle": ([first, case["text"], second], 1),
+        "bottom": ([first, second, case["text"]], 2),
+    }[case["at"]]
+
+
+@pytest.mark.parametrize(
+    "case", LANGUAGE_CASES["remove"], ids=[f"{c['lang']}-{c['text'][:30]}" for c in LANGUAGE_CASES["remove"]]
+)
+def test_boilerplate_in_nine_languages_is_removed(case: dict[str, str]) -> None:
+    paragraphs, index = language_document(case)
+    result = cleancorp.clean("\n\n".join(paragraphs))
+    assert result.language == case["lang"]
+    assert {e.paragraph: e.category for e in result.removals} == {index: case["category"]}
+
+
+@pytest.mark.parametrize(
+    "case", LANGUAGE_CASES["keep"], ids=[f"{c['lang']}-{c['text'][:30]}" for c in LANGUAGE_CASES["keep"]]
+)
+def test_article_text_in_nine_languages_stays(case: dict[str, str]) -> None:
+    paragraphs, _ = language_document(case)
+    assert cleancorp.clean("\n\n".join(paragraphs)).removals == (), case["why"]
