@@ -269,21 +269,81 @@ def _better(a: Literals, b: Literals) -> Literals:
     return a if key_a >= key_b else b
 
 
+MAX_PRODUCT = 64
+"""The most strings a run of exact items may spell before it is cut."""
+
+
 def _sequence(items: Any) -> Literals:
-    """Necessary literals of a parsed sequence: its best run or sub-part."""
+    """Necessary literals of a parsed sequence: its best run or sub-part.
+
+    Consecutive items that match a small known set of strings (a literal, a
+    short alternation, an optional literal) are multiplied out into one set:
+    ``(?:click|tap)(?:ing)? here`` needs one of ``click here``, ``clicking
+    here``, ``tap here``, ``tapping here``.
+    """
     best: Literals = None
-    run: list[str] = []
+    run: set[str] = {""}
     for op, value in items:
-        if op is _LITERAL:
-            run.append(chr(value))
+        exact = _exact(op, value)
+        if exact is not None:
+            product = {a + b for a in run for b in exact}
+            if len(product) <= MAX_PRODUCT:
+                run = product
+                continue
+            best = _better(best, _whole(run))
+            run = set(exact)
             continue
-        if run:
-            best = _better(best, frozenset({"".join(run)}))
-            run = []
+        best = _better(best, _whole(run))
+        run = {""}
         best = _better(best, _item(op, value))
-    if run:
-        best = _better(best, frozenset({"".join(run)}))
-    return best
+    return _better(best, _whole(run))
+
+
+def _whole(run: set[str]) -> Literals:
+    """A run's strings as a necessary set, unless it can be empty.
+
+    A string that holds another of the set adds nothing: a text with it has the other.
+    """
+    if not run or "" in run:
+        return None
+    return frozenset(s for s in run if not any(o != s and o in s for o in run))
+
+
+def _exact(op: Any, value: Any) -> frozenset[str] | None:
+    """Every string the item can match, when they are few; else ``None``."""
+    if op is _LITERAL:
+        return frozenset({chr(value)})
+    if op is _IN and len(value) <= 8 and all(kind is _LITERAL for kind, _ in value):
+        return frozenset(chr(char) for _, char in value)
+    if op is _SUBPATTERN:
+        return _exact_sequence(value[-1])
+    if op is _BRANCH:
+        found: set[str] = set()
+        for alternative in value[1]:
+            strings = _exact_sequence(alternative)
+            if strings is None:
+                return None
+            found |= strings
+        return frozenset(found) if len(found) <= MAX_PRODUCT else None
+    if op in _REPEATS:
+        low, high, inner = value
+        strings = _exact_sequence(inner)
+        if strings is None or high > 1:
+            return None
+        return strings | {""} if low == 0 else strings
+    return None
+
+
+def _exact_sequence(items: Any) -> frozenset[str] | None:
+    run: set[str] = {""}
+    for op, value in items:
+        strings = _exact(op, value)
+        if strings is None:
+            return None
+        run = {a + b for a in run for b in strings}
+        if len(run) > MAX_PRODUCT:
+            return None
+    return frozenset(run)
 
 
 def _item(op: Any, value: Any) -> Literals:
@@ -311,7 +371,7 @@ def necessary_literals(pattern: str | re.Pattern[str]) -> Literals:
     """Strings one of which, compared without case, every match of pattern contains.
 
     >>> sorted(necessary_literals(r"^\\W*(?:follow us|join us) on \\w+"))
-    ['follow us', 'join us']
+    ['follow us on ', 'join us on ']
     >>> necessary_literals(r"^[\\W_]+$") is None
     True
     """
