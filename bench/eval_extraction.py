@@ -107,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
 
     harm_drops: list[tuple[str, str, str]] = []
     harm_fixes: list[tuple[str, str, str, str]] = []
-    scores: dict[str, list[tuple[float | None, float]]] = {"trafilatura": [], "trafilatura+cleancorp": []}
+    opt_in = cleancorp.CleanConfig(enabled_rules={"about-section"})
+    scores: dict[str, list[tuple[float | None, float]]] = {
+        "trafilatura": [],
+        "trafilatura+cleancorp": [],
+        "  (about-section on)": [],
+    }
     removed_after_extraction: list[tuple[str, str, str, bool]] = []
     seconds = 0.0
     tokens_in = tokens_kept = 0
@@ -137,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         scores["trafilatura"].append(prf(extracted, gold))
         scores["trafilatura+cleancorp"].append(prf(cleaned.text, gold))
+        scores["  (about-section on)"].append(prf(cleancorp.clean(extracted, opt_in).text, gold))
 
     gold_paragraphs = sum(
         len(cleancorp.split_paragraphs((args.data / i["gold_path"]).read_text(encoding="utf-8")))
