@@ -65,7 +65,7 @@ Literals = frozenset[str] | None
 """Strings of which every match contains one; ``None``: no such set is known."""
 
 
-EDGE_KEY_LENGTH = 3
+EDGE_KEY_LENGTH = 5
 DIGIT_KEY = "\\d"
 """The key of a paragraph whose first (or last) letter or digit is a decimal digit."""
 END_KEY = ""
@@ -166,12 +166,12 @@ def _ordered(items: Any, forward: bool) -> list[Any]:
 def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     r"""For a pattern anchored at the start: the first keys a paragraph it matches has.
 
-    A paragraph's first keys (see :func:`edge_keys`) are the first one to three
-    characters of its first word, folded, and ``DIGIT_KEY`` if that word starts
+    A paragraph's first keys (see :func:`edge_keys`) are the first one to five
+    characters from its first word, folded, and ``DIGIT_KEY`` if that word starts
     with a digit, or ``END_KEY`` if it has no letter or digit.
 
     >>> sorted(first_keys(re.compile(r"^\W*(?:by|written by)\s+\w+", re.I)))
-    ['by', 'wri']
+    ['by', 'writt']
     >>> sorted(first_keys(re.compile(r"^[\W_]+$")))
     ['']
     >>> first_keys(re.compile(r"^[A-Z]\w+:$")) is None
@@ -183,11 +183,11 @@ def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 def last_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
-    r"""The last keys a paragraph the pattern matches has: the last one to three
-    characters of its last word, folded (see :func:`first_keys`).
+    r"""The last keys a paragraph the pattern matches has: the last one to five
+    characters up to its last word, folded (see :func:`first_keys`).
 
     >>> sorted(last_keys(re.compile(r"all rights reserved\W*$", re.I)))
-    ['ved']
+    ['erved']
     >>> last_keys(re.compile(r"all rights reserved", re.I)) is None
     True
     """
@@ -198,13 +198,13 @@ def edge_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     r"""The first and the last keys of a paragraph.
 
     >>> edge_keys("— By Jane Doe.")
-    (('b', 'by', 'by '), ('e', 'oe', 'doe'))
+    (('b', 'by', 'by ', 'by j', 'by ja'), ('e', 'oe', 'doe', ' doe', 'e doe'))
     >>> edge_keys("Go!")
     (('g', 'go'), ('o', 'go'))
     >>> edge_keys("*** ***")
     (('',), ('',))
     >>> edge_keys("12 Uhr")
-    (('1', '12', '12 ', '\\d'), ('r', 'hr', 'uhr'))
+    (('1', '12', '12 ', '12 u', '12 uh', '\\d'), ('r', 'hr', 'uhr', ' uhr', '2 uhr'))
     """
     return _keys_at(fold(text), 0, len(text))
 
@@ -220,16 +220,8 @@ def _keys_at(folded: str, start: int, stop: int) -> tuple[tuple[str, ...], tuple
         end -= 1
     head = folded[start : min(start + EDGE_KEY_LENGTH, end)]
     tail = folded[max(start, end - EDGE_KEY_LENGTH) : end]
-    first = (
-        (head[:1], head[:2], head)
-        if len(head) == EDGE_KEY_LENGTH
-        else tuple(head[:n] for n in range(1, len(head) + 1))
-    )
-    last = (
-        (tail[-1:], tail[-2:], tail)
-        if len(tail) == EDGE_KEY_LENGTH
-        else tuple(tail[-n:] for n in range(1, len(tail) + 1))
-    )
+    first = tuple(head[:n] for n in range(1, len(head) + 1))
+    last = tuple(tail[-n:] for n in range(1, len(tail) + 1))
     if head[0].isdecimal():
         first = (*first, DIGIT_KEY)
     if tail[-1].isdecimal():
@@ -557,7 +549,14 @@ class Prefilter:
             # Keys are letters and digits only, so a head that runs past the
             # word (or the paragraph) cannot match more than it should.
             head = document[start : start + EDGE_KEY_LENGTH]
-            mask = always | by_first.get(head[:1], 0) | by_first.get(head[:2], 0) | by_first.get(head, 0)
+            mask = (
+                always
+                | by_first.get(head[:1], 0)
+                | by_first.get(head[:2], 0)
+                | by_first.get(head[:3], 0)
+                | by_first.get(head[:4], 0)
+                | by_first.get(head, 0)
+            )
             if head[0].isdecimal():
                 mask |= first_digit
             if by_last:
@@ -565,7 +564,13 @@ class Prefilter:
                 while not document[end - 1].isalnum():
                     end -= 1
                 tail = document[max(start, end - EDGE_KEY_LENGTH) : end]
-                mask |= by_last.get(tail[-1:], 0) | by_last.get(tail[-2:], 0) | by_last.get(tail, 0)
+                mask |= (
+                    by_last.get(tail[-1:], 0)
+                    | by_last.get(tail[-2:], 0)
+                    | by_last.get(tail[-3:], 0)
+                    | by_last.get(tail[-4:], 0)
+                    | by_last.get(tail, 0)
+                )
                 if tail[-1].isdecimal():
                     mask |= last_digit
             if gate is not None and gate.match(paragraph):
