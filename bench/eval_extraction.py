@@ -72,6 +72,32 @@ def extract(data: Path, item: dict[str, str], cache: Path) -> str:
     return text
 
 
+def quirk_repairs(text: str, width: int = 30) -> list[tuple[str, str, str]]:
+    """(rule, before, after) of each quirk repair clean() makes in text, with context.
+
+    The repairs are made again, paragraph by paragraph, on the text as
+    clean() leaves it before that stage, so that each can be shown in place.
+    """
+    from cleancorp.quirks import repair_paragraph_quirks, rules_for
+
+    unrepaired = cleancorp.clean(text, cleancorp.CleanConfig(repair_quirks=False))
+    if unrepaired.language == "und":
+        return []
+    quote_rules, false_friends = rules_for(cleancorp.CleanConfig().rules, unrepaired.language)
+    shown = []
+    for paragraph in cleancorp.split_paragraphs(unrepaired.text):
+        edits: list[cleancorp.Edit] = []
+        repair_paragraph_quirks(0, paragraph, edits, quote_rules, false_friends)
+        shift = 0
+        for edit in edits:
+            start = edit.start - shift  # the edits' offsets count those made before them
+            left = paragraph[max(0, start - width) : start]
+            right = paragraph[start + len(edit.before) : start + len(edit.before) + width]
+            shown.append((edit.rule, left + edit.before + right, left + edit.after + right))
+            shift += len(edit.after) - len(edit.before)
+    return shown
+
+
 def time_boilerplate_and_ftfy(texts: list[str], repeats: int = 5) -> tuple[float, float]:
     """Seconds for the boilerplate stage alone and for ftfy.fix_text on the same texts.
 
@@ -125,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         harm_drops += [
             (item["id"], e.category, e.before) for e in result.removals if e.stage == "boilerplate"
         ]
-        harm_fixes += [(item["id"], e.rule, e.before, e.after) for e in result.edits if e.stage == "quirks"]
+        harm_fixes += [(item["id"], *fix) for fix in quirk_repairs(gold)]
         extracted = extract(args.data, item, cache)
         start = time.perf_counter()
         cleaned = cleancorp.clean(extracted)
@@ -156,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  DROP {doc} {category}: {text[:110]!r}")
     for doc, rule, before, after in harm_fixes[: args.show]:
         print(f"  FIX  {doc} {rule}: {before!r} -> {after!r}")
+    print(f"  quirk repairs by rule: {dict(Counter(rule for _, rule, _, _ in harm_fixes).most_common())}")
     print()
     print("after trafilatura (macro over documents):")
     for system, rows in scores.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from cleancorp.repeated import RepeatedLines
 from cleancorp.rules import RuleSet, load_rules
 
 # Categories given by code rather than by a rule file.
+SOURCE_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 CODE_CATEGORIES = frozenset({*STRUCTURAL_RULES.values(), REPEATED_CATEGORY})
 CODE_RULE_IDS = frozenset({*STRUCTURAL_RULES, REPEATED_RULE_ID})
 
@@ -85,6 +87,10 @@ class CleanConfig:
     """The language of the text, when known: detection is skipped, and the
     language-aware stages use it (boilerplate rules for other languages are
     left out; quirk repairs are those for this language)."""
+    source_language: str | None = None
+    """The language the text was translated from, when known (``"fr"``): quirk
+    rules for the errors that translations from it leave act in more frames
+    (their ``source_frames``)."""
     languages: AbstractSet[str] | None = None
     """Restrict detection to these ISO 639-1 codes; ``None`` for all the
     backend knows."""
@@ -122,6 +128,13 @@ class CleanConfig:
                 "language", None if self.language is None else frozenset({self.language}), known_languages
             )
             _check_known("languages", self.languages, known_languages)
+        if self.source_language is not None and (
+            not isinstance(self.source_language, str) or not SOURCE_LANGUAGE_RE.match(self.source_language)
+        ):
+            raise ValueError(
+                "source_language must be an ISO 639-1 code such as 'fr', or None; "
+                f"got {self.source_language!r}"
+            )
         if self.languages is not None and not self.languages:
             raise ValueError("languages is empty: give at least one code, or None for all")
         threshold = self.min_language_confidence

@@ -91,7 +91,7 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
                 paragraphs[index] = repair_paragraph_quirks(
-                    index, paragraph, edits, quote_rules, false_friends
+                    index, paragraph, edits, quote_rules, false_friends, config.source_language
                 )
 
     return CleanResult(

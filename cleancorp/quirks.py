@@ -18,6 +18,10 @@ their rules name (the document's language, detected or given):
   * ``duplicate-open-quote``: ``“We must prepare. “The war is …,” he said``
     loses the second opening mark.
 
+  * ``french-spacing`` (category ``typography``): the space that French puts
+    before ``? ! : ;`` and inside quotation marks goes (``Why ?`` becomes
+    ``Why?``).
+
   A quotation that runs over several paragraphs (no closing mark at the end
   of one, an opening mark at the start of the next) is correct English and
   is left alone, as are nested single quotes.
@@ -71,20 +75,28 @@ def _replace_case(word: str, replacement: str) -> str:
     return replacement
 
 
-def _false_friend_edits(rule: FalseFriendRule, text: str) -> Iterator[tuple[int, str, str]]:
-    """(start, before, after) for each repair the rule makes, left to right."""
+def _false_friend_edits(
+    rule: FalseFriendRule, text: str, hinted: bool = False
+) -> Iterator[tuple[int, str, str]]:
+    """(start, before, after) for each repair the rule makes.
+
+    ``hinted``: the text is known to be translated from one of the rule's
+    ``sources``, so its ``source_frames`` act too.
+    """
     done: set[int] = set()
-    for frame in rule.frames:
+    frames = (*rule.frames, *rule.source_frames) if hinted else rule.frames
+    for frame in frames:
         for match in frame.finditer(text):
             start, end = match.span("term")
             if start in done:
                 continue
-            if rule.unless is not None and rule.unless.search(
-                text, max(0, start - rule.window), min(len(text), end + rule.window)
-            ):
+            low, high = max(0, start - rule.window), min(len(text), end + rule.window)
+            if rule.unless is not None and rule.unless.search(text, low, high):
+                continue
+            if rule.near is not None and not rule.near.search(text, low, high):
                 continue
             term = match.group("term")
-            replacement = rule.forms.get(term.lower())
+            replacement = rule.forms.get(" ".join(term.lower().split()))
             if replacement is None:
                 continue
             done.add(start)
@@ -269,10 +281,60 @@ def find_duplicate_openers(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
+# A space before ? ! : ; (French typography) in English text: after a word, a
+# number, a closing quote or bracket, and before the end or a space or a
+# closing quote. Not ' ;)' (an emoticon) and not '3 : 1' (a ratio or a time).
+FRENCH_SPACE_RE = re.compile(r"(?<=[\w\]”’»%])[ \u00a0\u202f]+(?=[?!:;]+(?:$|[\s”’»]))")
+RATIO_RE = re.compile(r"\d[ \u00a0\u202f]*:[ \u00a0\u202f]*\d")
+INNER_SPACE = " \u00a0\u202f"
+
+
+def find_french_spacing(text: str) -> list[tuple[int, str, str]]:
+    """(start, before, after) removing French spaces before ? ! : ; and inside quotes.
+
+    Inside quotation marks only when both marks of a pair have the space
+    (``“ Wild Rose ”``): a lone ``”`` after a space may be an opening mark set
+    the wrong way round (``said: ”Bird flu``), and ``’ ”`` closes a quotation
+    inside a quotation.
+
+    >>> find_french_spacing("Why ? Because : “ we won ”.")
+    [(3, ' ', ''), (13, ' ', ''), (17, ' ', ''), (24, ' ', '')]
+    >>> find_french_spacing("It won 3 : 1 ;) and he said: ”Bird flu is here.”")
+    []
+    """
+    if not any(mark in text for mark in "?!:;“"):
+        return []
+    found = []
+    for match in FRENCH_SPACE_RE.finditer(text):
+        if text[match.end()] == ":" and RATIO_RE.match(text, match.start() - 1):
+            continue
+        found.append((match.start(), match.group(), ""))
+    opening: int | None = None
+    for start, end, mark in _quote_marks(text):
+        if text[start:end] not in "“”":
+            opening = None
+            continue
+        if mark == OPEN_QUOTE:
+            opening = end
+            continue
+        if opening is None:
+            continue
+        inner = text[opening:start]
+        after_open = len(inner) - len(inner.lstrip(INNER_SPACE))
+        before_close = len(inner) - len(inner.rstrip(INNER_SPACE))
+        body = inner.strip(INNER_SPACE)
+        if after_open and before_close and body and body[0] != "‘" and body[-1] != "’":
+            found.append((opening, inner[:after_open], ""))
+            found.append((start - before_close, inner[len(inner) - before_close :], ""))
+        opening = None
+    return sorted(found)
+
+
 QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
     "guillemet-in-english": convert_guillemets,
     "reopen-quote-after-attribution": lambda t: [(i, "", OPEN_QUOTE) for i in find_reopen_points(t)],
     "duplicate-open-quote": find_duplicate_openers,
+    "french-spacing": find_french_spacing,
 }
 
 
@@ -304,19 +366,29 @@ def repair_paragraph_quirks(
     edits: list[Edit],
     quote_rules: tuple[QuoteRule, ...],
     false_friends: tuple[FalseFriendRule, ...],
+    source_language: str | None = None,
 ) -> str:
-    """Apply the given rules to one paragraph, recording each repair."""
+    """Apply the given rules to one paragraph, recording each repair.
+
+    ``source_language``: the language the text is known to be translated
+    from, if any; false friends from that language repair more frames.
+    """
     for quote_rule in quote_rules:
         found = QUOTE_FINDERS[quote_rule.id](text)
         text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)
     for friend in false_friends:
-        found = sorted(_false_friend_edits(friend, text))
+        hinted = source_language is not None and source_language in friend.sources
+        found = sorted(_false_friend_edits(friend, text, hinted))
         text = apply_repairs(friend.id, friend.category, paragraph, text, found, edits)
     return text
 
 
-def repair_quirks(text: str, language: str = "en", *, rules: RuleSet | None = None) -> str:
+def repair_quirks(
+    text: str, language: str = "en", *, rules: RuleSet | None = None, source_language: str | None = None
+) -> str:
     """Repair translation quirks in text written in ``language``.
+
+    ``source_language`` says the text was translated from that language.
 
     >>> repair_quirks("“We must act,” he said. We will win. »")
     '“We must act,” he said. “We will win.”'
@@ -326,6 +398,6 @@ def repair_quirks(text: str, language: str = "en", *, rules: RuleSet | None = No
     quote_rules, false_friends = rules_for(rules or load_rules(), language)
     edits: list[Edit] = []
     return join_paragraphs(
-        repair_paragraph_quirks(i, p, edits, quote_rules, false_friends)
+        repair_paragraph_quirks(i, p, edits, quote_rules, false_friends, source_language)
         for i, p in enumerate(split_paragraphs(text))
     )

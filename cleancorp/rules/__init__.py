@@ -52,6 +52,7 @@ QUOTE_RULE_IDS = (
     "guillemet-in-english",
     "reopen-quote-after-attribution",
     "duplicate-open-quote",
+    "french-spacing",
 )
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CATEGORY_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
@@ -128,7 +129,10 @@ class FalseFriendRule:
 
     ``frames`` are regexes that each hold the group ``term``; where one
     matches, the term is replaced by ``forms[term.lower()]`` (its case kept),
-    unless one of ``unless`` matches within ``window`` characters of it.
+    unless one of ``unless`` matches within ``window`` characters of it, and
+    only if one of ``near`` (when given) does. ``source_frames`` act too when
+    the text is known to be translated from one of ``sources``
+    (``CleanConfig(source_language=...)``).
     """
 
     id: str
@@ -141,6 +145,8 @@ class FalseFriendRule:
     window: int
     source: str
     file: str
+    near: re.Pattern[str] | None = None
+    source_frames: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +196,7 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "false_friend": (
         frozenset({"id", "category", "languages", "frames", "forms", "source"}),
-        frozenset({"sources", "unless", "window"}),
+        frozenset({"sources", "unless", "near", "window", "source_frames"}),
     ),
     "quote_rule": (
         frozenset({"id", "category", "languages", "source"}),
@@ -366,12 +372,6 @@ class _Reader:
         rules = []
         for entry in self.entries("false_friend"):
             rule = entry["id"]
-            frames = []
-            for frame in self.strings(rule, entry, "frames", None, "regex strings"):
-                compiled = self.compile(rule, [frame], re.IGNORECASE)
-                if "term" not in compiled.groupindex:
-                    self.fail(rule, f"frame {frame!r} has no (?P<term>...) group")
-                frames.append(compiled)
             forms = entry["forms"]
             if (
                 not isinstance(forms, dict)
@@ -379,9 +379,11 @@ class _Reader:
                 or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in forms.items())
             ):
                 self.fail(rule, "forms must map each form of the term to its replacement")
-            unless = entry.get("unless")
             sources = entry.get("sources")
             window = self.count(rule, entry, "window")
+            source_frames = self.frames(rule, entry, "source_frames") if "source_frames" in entry else ()
+            if source_frames and sources is None:
+                self.fail(rule, "source_frames need sources: the languages whose translations they repair")
             rules.append(
                 FalseFriendRule(
                     id=rule,
@@ -390,19 +392,31 @@ class _Reader:
                     sources=self.strings(rule, entry, "sources", LANGUAGE_RE, "ISO 639 codes")
                     if sources is not None
                     else (),
-                    frames=tuple(frames),
+                    frames=self.frames(rule, entry, "frames"),
                     forms=MappingProxyType({k.lower(): v for k, v in forms.items()}),
-                    unless=self.compile(
-                        rule, self.strings(rule, entry, "unless", None, "regex strings"), re.IGNORECASE
-                    )
-                    if unless is not None
-                    else None,
+                    unless=self.optional_patterns(rule, entry, "unless"),
                     window=80 if window is None else window,
                     source=entry["source"].strip(),
                     file=self.name,
+                    near=self.optional_patterns(rule, entry, "near"),
+                    source_frames=source_frames,
                 )
             )
         return tuple(rules)
+
+    def frames(self, rule: str, entry: dict[str, Any], key: str) -> tuple[re.Pattern[str], ...]:
+        frames = []
+        for frame in self.strings(rule, entry, key, None, "regex strings"):
+            compiled = self.compile(rule, [frame], re.IGNORECASE)
+            if "term" not in compiled.groupindex:
+                self.fail(rule, f"frame {frame!r} has no (?P<term>...) group")
+            frames.append(compiled)
+        return tuple(frames)
+
+    def optional_patterns(self, rule: str, entry: dict[str, Any], key: str) -> re.Pattern[str] | None:
+        if key not in entry:
+            return None
+        return self.compile(rule, self.strings(rule, entry, key, None, "regex strings"), re.IGNORECASE)
 
     def quote_rules(self) -> tuple[QuoteRule, ...]:
         rules = []
