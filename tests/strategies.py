@@ -117,7 +117,25 @@ clean_document = st.lists(prose_paragraph, min_size=1, max_size=6).map("\n\n".jo
 
 
 QUOTE_MARKS = ["“", "”", "« ", " »", "«", "»", "‹", "›", "’’", "‘‘", '"', "“ ", " ”"]
-QUOTE_GLUE = [" he said. ", ", ", ". ", " ", ",” she added. ", ": "]
+QUOTE_GLUE = [" he said. ", ", ", ". ", " ", ",” she added. ", ": ", " : ", " ? ", " ! ", " ; "]
+# Phrases that the false-friend rules act on, or nearly do.
+QUIRK_PHRASES = [
+    "the Patriots’ extradition",
+    "the extradition of the suspect",
+    "actually employs 14 teachers",
+    "are actually suspended until March",
+    "residents eventually affected",
+    "will eventually be converted",
+    "assisted at the concert",
+    "assisted at the ceremony",
+    "a sympathetic restaurant",
+    "sensible data",
+    "a sensible question",
+    "controlled the passports",
+    "passport control",
+    "realised a survey",
+    "realised the survey had",
+]
 
 
 @st.composite
@@ -128,6 +146,8 @@ def quoted_sentence(draw: st.DrawFn) -> str:
     for word in words:
         if draw(st.integers(0, 4)) == 0:
             parts.append(draw(st.sampled_from(QUOTE_MARKS)))
+        if draw(st.integers(0, 9)) == 0:
+            parts.append(draw(st.sampled_from(QUIRK_PHRASES)))
         parts.append(word)
         if draw(st.integers(0, 5)) == 0:
             parts.append(draw(st.sampled_from(QUOTE_GLUE)))

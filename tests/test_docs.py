@@ -112,3 +112,26 @@ def test_every_counterexample_in_the_rule_table_stays() -> None:
             text = "\n".join([first, example, last])
             config = _config_for(rules[rule_id.strip("`")])
             assert cleancorp.clean(text, config).removals == (), (rule_id, example)
+
+
+def test_the_quirk_rule_table_lists_every_rule_and_its_examples_hold() -> None:
+    """docs/quirks.md: each rule repairs its example into the given text and leaves the other alone."""
+    text = (DOCS / "quirks.md").read_text(encoding="utf-8")
+    header = "| Rule id | Kind | Category | Sources | Repairs | Into | Leaves alone |"
+    section = text.split(header)[1].split("\n\n")[0]
+    rows = [
+        [cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]]
+        for row in section.splitlines()
+        if row.startswith("| `")
+    ]
+    rules = cleancorp.CleanConfig().rules
+    assert sorted(row[0].strip("`") for row in rows) == sorted(
+        r.id for r in (*rules.false_friends, *rules.quote_rules)
+    )
+    english = cleancorp.CleanConfig(language="en")
+    for rule_id, _, category, _, repairs, into, alone in rows:
+        before, after, correct = (cell.strip("`").replace("\\|", "|") for cell in (repairs, into, alone))
+        result = cleancorp.clean(before, english)
+        assert result.text == after, rule_id
+        assert (rule_id.strip("`"), category.strip("`")) in {(e.rule, e.category) for e in result.edits}
+        assert cleancorp.clean(correct, english).edits == (), rule_id

@@ -106,3 +106,23 @@ def test_quote_repairs_are_stable_and_replay(raw: str) -> None:
     twice = clean(once.text, ENGLISH)
     assert twice.text == once.text
     assert twice.edits == ()
+
+
+@given(quoted_document())
+def test_quirk_repairs_change_only_their_spans(text: str) -> None:
+    """Undoing each repair, last first, gives back the paragraph; a second pass repairs nothing."""
+    from cleancorp.quirks import repair_paragraph_quirks, rules_for
+
+    rules = cleancorp.CleanConfig().rules
+    quote_rules, false_friends = rules_for(rules, "en")
+    for paragraph in split_paragraphs(text):
+        edits: list[cleancorp.Edit] = []
+        repaired = repair_paragraph_quirks(0, paragraph, edits, quote_rules, false_friends, "fr")
+        undone = repaired
+        for edit in reversed(edits):
+            assert undone[edit.start : edit.start + len(edit.after)] == edit.after
+            undone = undone[: edit.start] + edit.before + undone[edit.start + len(edit.after) :]
+        assert undone == paragraph
+        again: list[cleancorp.Edit] = []
+        assert repair_paragraph_quirks(0, repaired, again, quote_rules, false_friends, "fr") == repaired
+        assert again == []

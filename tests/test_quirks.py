@@ -80,3 +80,57 @@ def test_each_repair_is_one_edit_at_its_offset() -> None:
     result = cleancorp.clean(text, ENGLISH)
     assert [(e.start, e.before, e.after) for e in result.edits] == [(29, "« ", "“"), (45, " »", "”")]
     assert cleancorp.apply_edits(text, result.edits) == result.text
+
+
+def test_source_frames_act_only_with_a_source_hint() -> None:
+    text = "Thousands of guests assisted at the ceremony in the cathedral square."
+    assert cleancorp.clean(text, ENGLISH).text == text
+    hinted = cleancorp.CleanConfig(language="en", source_language="fr")
+    result = cleancorp.clean(text, hinted)
+    assert result.text == "Thousands of guests attended the ceremony in the cathedral square."
+    assert [(e.rule, e.category) for e in result.edits] == [("assist-at-attend", "mistranslation")]
+    # a hint for a language the rule does not come from changes nothing
+    assert cleancorp.clean(text, cleancorp.CleanConfig(language="en", source_language="ja")).text == text
+
+
+def test_a_user_rule_with_near(tmp_path: Path) -> None:
+    path = tmp_path / "friends.toml"
+    path.write_text(
+        """
+[[false_friend]]
+id = "formation-training"
+category = "mistranslation"
+languages = ["en"]
+sources = ["fr"]
+frames = ['\\b(?P<term>formation)\\b']
+near = ['\\b(?:course|courses|teachers?|trainees?|apprentices?)\\b']
+forms = { formation = "training" }
+window = 60
+source = "French 'formation' means training."
+""",
+        encoding="utf-8",
+    )
+    config = cleancorp.CleanConfig(language="en", rule_files=[path])
+    assert cleancorp.clean("The formation for new teachers lasts a year.", config).text == (
+        "The training for new teachers lasts a year."
+    )
+    rock = "The rock formation is a year old."
+    assert cleancorp.clean(rock, config).text == rock
+
+
+def test_a_quotation_over_several_paragraphs_stays() -> None:
+    text = (
+        "“We will rebuild the bridge, and we will do it this year. The money is there.\n\n"
+        "“The work starts in March,” the mayor said."
+    )
+    assert cleancorp.clean(text, ENGLISH).edits == ()
+
+
+def test_french_spacing_stays_in_french() -> None:
+    text = "Pourquoi ? Parce que « nous avons gagné » : voilà tout."
+    assert cleancorp.clean(text, cleancorp.CleanConfig(language="fr")).text == text
+
+
+def test_source_language_is_checked() -> None:
+    with pytest.raises(ValueError, match="source_language"):
+        cleancorp.CleanConfig(source_language="French")
