@@ -42,6 +42,7 @@ from cleancorp.result import Edit
 from cleancorp.rules import FalseFriendRule, QuoteRule, RuleSet, load_rules
 
 STAGE = "quirks"
+MAX_ROUNDS = 4
 
 OPEN_QUOTE = "“"
 CLOSE_QUOTE = "”"
@@ -373,13 +374,20 @@ def repair_paragraph_quirks(
     ``source_language``: the language the text is known to be translated
     from, if any; false friends from that language repair more frames.
     """
-    for quote_rule in quote_rules:
-        found = QUOTE_FINDERS[quote_rule.id](text)
-        text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)
-    for friend in false_friends:
-        hinted = source_language is not None and source_language in friend.sources
-        found = sorted(_false_friend_edits(friend, text, hinted))
-        text = apply_repairs(friend.id, friend.category, paragraph, text, found, edits)
+    # A repair changes the text that the windows of later rules measure, so
+    # the rules run again on the result until a round repairs nothing: then a
+    # second run of the stage has nothing left to do.
+    for _round in range(MAX_ROUNDS):
+        before = len(edits)
+        for quote_rule in quote_rules:
+            found = QUOTE_FINDERS[quote_rule.id](text)
+            text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)
+        for friend in false_friends:
+            hinted = source_language is not None and source_language in friend.sources
+            found = sorted(_false_friend_edits(friend, text, hinted))
+            text = apply_repairs(friend.id, friend.category, paragraph, text, found, edits)
+        if len(edits) == before:
+            break
     return text
 
 
