@@ -67,7 +67,6 @@ LABEL_CATEGORIES = frozenset({"read_more", HEADLINES_CATEGORY})
 QUOTE_MARKS = frozenset("\"“”«»„‘’'‹›「『")
 BULLET_RE = re.compile(r"^[-–•*·▪►»]\s+")
 # A sentence ends here: a headline does not (it may end in a question mark).
-TERMINAL_PUNCTUATION_RE = re.compile(r"[.!?…:;。！？]['’\"”»)\]]*\s*$")
 SENTENCE_END_RE = re.compile(r"[.!…:;。！]['’\"”»)\]]*\s*$")
 ABOUT_RE = re.compile(
     r"^(?:about|à propos d[e'’]|über|acerca de|sobre|a proposito di|informazioni su|over"
@@ -230,19 +229,6 @@ def _title_case(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) * 10 >= 7 * len(words)
 
 
-def _is_label(text: str) -> bool:
-    """A short line that names what follows ('More from CBS Sports', 'Related').
-
-    Not one that ends in a colon: 'The newly selected five are:' introduces
-    the article's own list.
-    """
-    return (
-        count_words(text) <= 6
-        and TERMINAL_PUNCTUATION_RE.search(text.rstrip("…. ")) is None
-        and not BULLET_RE.match(text)
-    )
-
-
 def _headlines_after_labels(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:
     """Headlines under a removed 'Read more' / 'You may also like' label, at the end, go with it.
 
@@ -258,7 +244,8 @@ def _headlines_after_labels(paragraphs: Sequence[str], decisions: list[Decision 
         after = index + 1
         while after < count:
             if paragraphs[after] and decisions[after] is None:
-                if not _headline_like(paragraphs[after]):
+                # list items are judged by _headline_lists, which asks more of them
+                if BULLET_RE.match(paragraphs[after]) or not _headline_like(paragraphs[after]):
                     break
                 run.append(after)
             after += 1
@@ -268,17 +255,14 @@ def _headlines_after_labels(paragraphs: Sequence[str], decisions: list[Decision 
 
 
 def _headline_lists(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:
-    """Lists of other articles' headlines: runs of title-case list items.
+    """Lists of other articles' headlines: list items under a removed link label.
 
-    A run of ``BULLET_RUN_MIN`` or more list items, two thirds of them title-case
-    headlines, goes when it stands in the last third of the document or right
-    under a short label (which goes with it). A list of sentences, or in
-    sentence case, stays: it is more likely the article's own.
+    A run of ``BULLET_RUN_MIN`` or more list items right under a paragraph
+    removed as a link label (category ``read_more``: ``Related``, ``More
+    stories``), two thirds of them title-case headlines, goes. Without the
+    label, or in sentence case, a list is more likely the article's own (a
+    cabinet, a shortlist, a squad, key points).
     """
-    kept = [i for i, p in enumerate(paragraphs) if p]
-    if not kept:
-        return
-    last_third = kept[len(kept) * 2 // 3] if len(kept) >= 3 else kept[0]
     index = 0
     count = len(paragraphs)
     while index < count:
@@ -294,19 +278,15 @@ def _headline_lists(paragraphs: Sequence[str], decisions: list[Decision | None])
             index += 1
         if len(run) < BULLET_RUN_MIN:
             continue
+        label = next((i for i in range(run[0] - 1, -1, -1) if paragraphs[i]), None)
+        label_decision = decisions[label] if label is not None else None
+        if label_decision is None or label_decision.category != "read_more":
+            continue
         headlines = sum(_headline_like(paragraphs[i]) and _title_case(paragraphs[i]) for i in run)
         if headlines * 3 < 2 * len(run):
             continue
-        label = next((i for i in range(run[0] - 1, -1, -1) if paragraphs[i]), None)
-        labelled = label is not None and decisions[label] is None and _is_label(paragraphs[label])
-        if run[0] < last_third and not labelled:
-            continue
         for item in run:
             decisions[item] = Decision(HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="a list of headlines")
-        if labelled and label is not None:
-            decisions[label] = Decision(
-                HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="the label of a list of headlines"
-            )
 
 
 def _about_section(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:

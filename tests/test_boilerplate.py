@@ -202,3 +202,46 @@ def test_boilerplate_in_nine_languages_is_removed(case: dict[str, str]) -> None:
 def test_article_text_in_nine_languages_stays(case: dict[str, str]) -> None:
     paragraphs, _ = language_document(case)
     assert cleancorp.clean("\n\n".join(paragraphs)).removals == (), case["why"]
+
+
+REVIEW_CASES: dict[str, Any] = tomllib.loads(
+    (Path(__file__).parent / "cases" / "boilerplate_review.toml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize(
+    "case",
+    REVIEW_CASES["keep"],
+    ids=[f"{c['lang']}-{c['at']}-{c['text'][:30]}" for c in REVIEW_CASES["keep"]],
+)
+def test_article_text_found_by_review_stays(case: dict[str, str]) -> None:
+    prose = REVIEW_CASES["prose"][case["lang"]]
+    half = len(prose) // 2
+    paragraphs = {
+        "top": [case["text"], *prose],
+        "middle": [*prose[:half], case["text"], *prose[half:]],
+        "bottom": [*prose, case["text"]],
+    }[case["at"]]
+    result = cleancorp.clean("\n\n".join(paragraphs))
+    assert [e.before for e in result.removals] == [], case["why"]
+
+
+def test_a_title_case_list_is_removed_only_under_a_link_label() -> None:
+    shortlist = [
+        "- Prophet Song by Paul Lynch",
+        "- Western Lane by Chetna Maroo",
+        "- The Bee Sting by Paul Murray",
+        "- Study for Obedience by Sarah Bernstein",
+    ]
+    article = [*PROSE, "The judges named the shortlist on Thursday:", *shortlist]
+    assert removals_of(article) == {}
+    related = [*PROSE, "Related stories", *shortlist]
+    assert removals_of(related) == {2: "read_more", **dict.fromkeys(range(3, 7), "related_links")}
+    sentence_case = [
+        *PROSE,
+        "Related",
+        "- The night market on Saturdays",
+        "- A boat trip along the canals",
+        "- The old palace early in the morning",
+    ]
+    assert removals_of(sentence_case) == {2: "read_more"}
