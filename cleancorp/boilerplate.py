@@ -352,7 +352,10 @@ def _decide(
                 ):
                     decisions[neighbour] = Decision(ALT_TEXT_RULE_ID, ALT_TEXT_CATEGORY)
 
-    if HEADLINES_RULE_ID in structural:
+    if HEADLINES_RULE_ID in structural and any(
+        decisions[index] is not None and decisions[index].category in LABEL_CATEGORIES  # type: ignore[union-attr]
+        for index in acting
+    ):
         _headlines_after_labels(paragraphs, decisions)
         _headline_lists(paragraphs, decisions)
     if ABOUT_RULE_ID in structural:

@@ -128,12 +128,14 @@ def _edge(items: list[Any], forward: bool, pinned: bool) -> frozenset[str] | Non
         if not pinned:
             return None
         if op is _LITERAL:
+            if forward:
+                return frozenset(map(fold, _prefixes(items[position:])))
             run: list[str] = []
             for next_op, next_value in items[position:]:
                 if next_op is not _LITERAL or not chr(next_value).isalnum() or len(run) == EDGE_KEY_LENGTH:
                     break
                 run.append(chr(next_value))
-            return frozenset({fold("".join(run if forward else reversed(run)))})
+            return frozenset({fold("".join(reversed(run)))})
         if op is _IN and value == [(_CATEGORY, _sre_constants.CATEGORY_DIGIT)]:
             return frozenset({DIGIT_KEY})
         if op is _SUBPATTERN:
@@ -157,6 +159,29 @@ def _edge(items: list[Any], forward: bool, pinned: bool) -> frozenset[str] | Non
             return keys
         return None
     return None  # the match ends (or starts) before anything that pins the text
+
+
+def _prefixes(items: list[Any]) -> set[str]:
+    """The first ``EDGE_KEY_LENGTH`` characters a match of items can start with.
+
+    Items that match a known small set of strings are multiplied out, so
+    ``e-?mail`` gives ``e-mai`` and ``email``; a string stops short where an
+    item matches too much to list (a class, a repeat): the paragraph's
+    shorter prefix is looked up too.
+    """
+    strings = {""}
+    for op, value in items:
+        exact = _exact(op, value)
+        if exact is None:
+            break
+        longer = {(s + e)[:EDGE_KEY_LENGTH] for s in strings for e in exact}
+        if len(longer) > MAX_PRODUCT:
+            break
+        strings = longer
+        if all(len(s) == EDGE_KEY_LENGTH for s in strings):
+            break
+    # a string that extends another adds nothing: its paragraphs have the other too
+    return {s for s in strings if not any(o != s and s.startswith(o) for o in strings)}
 
 
 def _ordered(items: Any, forward: bool) -> list[Any]:
@@ -527,6 +552,7 @@ class Prefilter:
         no_word = always | by_first.get(END_KEY, 0) | by_last.get(END_KEY, 0)
         first_digit, last_digit = by_first.get(DIGIT_KEY, 0), by_last.get(DIGIT_KEY, 0)
         first_word = FIRST_WORD_RE.match
+        get, last_get = by_first.get, by_last.get
         masks = []
         starts = []
         offset = 0
@@ -546,16 +572,17 @@ class Prefilter:
                     masks.append(no_word)
                     offset = stop + 1
                     continue
-            # Keys are letters and digits only, so a head that runs past the
-            # word (or the paragraph) cannot match more than it should.
+            # A key is compared with the text as it stands; a head that runs on
+            # into the next paragraph (a newline) cannot equal a key that a
+            # paragraph could match.
             head = document[start : start + EDGE_KEY_LENGTH]
             mask = (
                 always
-                | by_first.get(head[:1], 0)
-                | by_first.get(head[:2], 0)
-                | by_first.get(head[:3], 0)
-                | by_first.get(head[:4], 0)
-                | by_first.get(head, 0)
+                | get(head[:1], 0)
+                | get(head[:2], 0)
+                | get(head[:3], 0)
+                | get(head[:4], 0)
+                | get(head, 0)
             )
             if head[0].isdecimal():
                 mask |= first_digit
@@ -565,11 +592,11 @@ class Prefilter:
                     end -= 1
                 tail = document[max(start, end - EDGE_KEY_LENGTH) : end]
                 mask |= (
-                    by_last.get(tail[-1:], 0)
-                    | by_last.get(tail[-2:], 0)
-                    | by_last.get(tail[-3:], 0)
-                    | by_last.get(tail[-4:], 0)
-                    | by_last.get(tail, 0)
+                    last_get(tail[-1:], 0)
+                    | last_get(tail[-2:], 0)
+                    | last_get(tail[-3:], 0)
+                    | last_get(tail[-4:], 0)
+                    | last_get(tail, 0)
                 )
                 if tail[-1].isdecimal():
                     mask |= last_digit
