@@ -151,7 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         harm_drops += [
             (item["id"], e.category, e.before) for e in result.removals if e.stage == "boilerplate"
         ]
-        harm_fixes += [(item["id"], *fix) for fix in quirk_repairs(gold)]
+        shown = quirk_repairs(gold)
+        made = [e for e in result.edits if e.stage == "quirks"]
+        # the display repeats the stage without per-paragraph languages: trust the result
+        harm_fixes += (
+            [(item["id"], *fix) for fix in shown]
+            if len(shown) == len(made)
+            else [(item["id"], e.rule, e.before, e.after) for e in made]
+        )
         extracted = extract(args.data, item, cache)
         start = time.perf_counter()
         cleaned = cleancorp.clean(extracted)

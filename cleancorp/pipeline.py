@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from cleancorp.boilerplate import (
@@ -85,11 +86,15 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         guess = _language(join_paragraphs(paragraphs), config)
 
     if config.repair_quirks and guess.language != "und":
-        quote_rules, false_friends = rules_for(
-            rules, guess.language, config.disabled_rules, config.keep_categories
-        )
+        document_rules = rules_for(rules, guess.language, config.disabled_rules, config.keep_categories)
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
+                quote_rules, false_friends = document_rules
+                own = _paragraph_language(paragraph, config)
+                if own is not None and own != guess.language:
+                    quote_rules, false_friends = rules_for(
+                        rules, own, config.disabled_rules, config.keep_categories
+                    )
                 paragraphs[index] = repair_paragraph_quirks(
                     index, paragraph, edits, quote_rules, false_friends, config.source_language
                 )
@@ -153,6 +158,24 @@ def _remove_boilerplate(
         del edits[start:]
         acting = fitting
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# Marks that are right in one language and wrong in another: guillemets, and a
+# space before ? ! : ; (French). A paragraph with them, long enough to tell, is
+# judged in its own language: a French quotation inside an English article
+# keeps its « ».
+FOREIGN_TYPOGRAPHY_RE = re.compile(r"[«»‹›]|\s[?!:;]")
+PARAGRAPH_MIN_LETTERS = 40
+
+
+def _paragraph_language(paragraph: str, config: CleanConfig) -> str | None:
+    """The language of a paragraph whose typography depends on it, when it can be told."""
+    if not config.detect_language or FOREIGN_TYPOGRAPHY_RE.search(paragraph) is None:
+        return None
+    if sum(char.isalpha() for char in paragraph) < PARAGRAPH_MIN_LETTERS:
+        return None
+    language = detect_language(paragraph, config).language
+    return None if language == "und" else language
 
 
 def _language(text: str, config: CleanConfig) -> LanguageGuess:

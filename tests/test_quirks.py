@@ -134,3 +134,16 @@ def test_french_spacing_stays_in_french() -> None:
 def test_source_language_is_checked() -> None:
     with pytest.raises(ValueError, match="source_language"):
         cleancorp.CleanConfig(source_language="French")
+
+
+def test_a_french_quotation_inside_an_english_article_keeps_its_guillemets() -> None:
+    english = (
+        "The French president spoke to reporters in Paris on Monday after the summit had ended.\n\n"
+        "« Nous devons agir ensemble, et nous le ferons dès la semaine prochaine », a-t-il déclaré.\n\n"
+        "The minister called the plan « a historic step » for the country and its neighbours."
+    )
+    result = cleancorp.clean(english)
+    assert result.language == "en"
+    _, french, english_quote = result.text.split("\n\n")
+    assert french == english.split("\n\n")[1]
+    assert english_quote.startswith("The minister called the plan “a historic step” for")
