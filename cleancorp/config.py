@@ -87,6 +87,10 @@ class CleanConfig:
     """The language of the text, when known: detection is skipped, and the
     language-aware stages use it (boilerplate rules for other languages are
     left out; quirk repairs are those for this language)."""
+    paragraph_languages: bool = False
+    """Detect the language of each paragraph as well (``CleanResult.paragraph_languages``);
+    the document's language is then the one with most letters, and
+    ``CleanResult.mixed_languages`` flags documents that mix languages."""
     source_language: str | None = None
     """The language the text was translated from, when known (``"fr"``): quirk
     rules for the errors that translations from it leave act in more frames
@@ -114,7 +118,13 @@ class CleanConfig:
         set_(self, "enabled_rules", _frozen("enabled_rules", self.enabled_rules) or frozenset())
         set_(self, "languages", _frozen("languages", self.languages))
         set_(self, "rule_files", _paths(self.rule_files))
-        for flag in ("repair_encoding", "remove_boilerplate", "repair_quirks", "detect_language"):
+        for flag in (
+            "repair_encoding",
+            "remove_boilerplate",
+            "repair_quirks",
+            "detect_language",
+            "paragraph_languages",
+        ):
             if not isinstance(getattr(self, flag), bool):
                 raise TypeError(f"{flag} must be True or False, not {getattr(self, flag)!r}")
         if self.language_backend not in BACKENDS:

@@ -85,12 +85,21 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     else:
         guess = _language(join_paragraphs(paragraphs), config)
 
+    own_languages: dict[int, LanguageGuess] = {}
+    mixed = False
+    if config.paragraph_languages and config.detect_language:
+        own_languages, guess, mixed = _paragraph_languages(paragraphs, guess, config)
+
     if config.repair_quirks and guess.language != "und":
         document_rules = rules_for(rules, guess.language, config.disabled_rules, config.keep_categories)
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
                 quote_rules, false_friends = document_rules
-                own = _paragraph_language(paragraph, config)
+                if own_languages:
+                    found = own_languages[index].language
+                    own = None if found == "und" or _letters(paragraph) < PARAGRAPH_MIN_LETTERS else found
+                else:
+                    own = _paragraph_language(paragraph, config)
                 if own is not None and own != guess.language:
                     quote_rules, false_friends = rules_for(
                         rules, own, config.disabled_rules, config.keep_categories
@@ -104,6 +113,10 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         language=guess.language,
         language_confidence=guess.confidence,
         edits=tuple(edits),
+        paragraph_languages=tuple(
+            own_languages[i] for i, p in enumerate(paragraphs) if p and i in own_languages
+        ),
+        mixed_languages=mixed,
     )
 
 
@@ -166,6 +179,42 @@ def _remove_boilerplate(
 # keeps its « ».
 FOREIGN_TYPOGRAPHY_RE = re.compile(r"[«»‹›]|\s[?!:;]")
 PARAGRAPH_MIN_LETTERS = 40
+
+
+MIXED_SHARE = 0.1
+
+
+def _letters(text: str) -> int:
+    return sum(char.isalpha() for char in text)
+
+
+def _paragraph_languages(
+    paragraphs: list[str], guess: LanguageGuess, config: CleanConfig
+) -> tuple[dict[int, LanguageGuess], LanguageGuess, bool]:
+    """Each paragraph's language; the document's, by letters; whether it mixes languages.
+
+    The document's language is the one whose paragraphs hold most letters
+    (``guess``, from the whole text, when the paragraphs give none or a given
+    ``CleanConfig.language`` says otherwise). Only paragraphs of at least
+    ``PARAGRAPH_MIN_LETTERS`` letters count towards the mix: a short line is
+    too easy to misread.
+    """
+    found = {i: detect_language(p, config) for i, p in enumerate(paragraphs) if p}
+    letters: dict[str, int] = {}
+    long_letters: dict[str, int] = {}
+    for index, own in found.items():
+        if own.language == "und":
+            continue
+        count = _letters(paragraphs[index])
+        letters[own.language] = letters.get(own.language, 0) + count
+        if count >= PARAGRAPH_MIN_LETTERS:
+            long_letters[own.language] = long_letters.get(own.language, 0) + count
+    if letters and config.language is None:
+        top = min(letters, key=lambda code: (-letters[code], code))
+        guess = LanguageGuess(top, round(letters[top] / sum(letters.values()), 4))
+    total = sum(long_letters.values())
+    mixed = total > 0 and (total - long_letters.get(guess.language, 0)) >= MIXED_SHARE * total
+    return found, guess, mixed
 
 
 def _paragraph_language(paragraph: str, config: CleanConfig) -> str | None:

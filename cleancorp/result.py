@@ -106,6 +106,13 @@ class CleanResult:
     """The detector's probability for ``language`` (0.0 for ``"und"``)."""
     edits: tuple[Edit, ...]
     """Every change, in the order it was made."""
+    paragraph_languages: tuple[LanguageGuess, ...] = ()
+    """With ``CleanConfig(paragraph_languages=True)``: the language of each
+    paragraph of ``text``, in order; else empty."""
+    mixed_languages: bool = False
+    """With ``paragraph_languages``: whether paragraphs in other languages than
+    ``language`` hold at least a tenth of the letters (an untranslated remnant,
+    a quotation left in the original)."""
 
     @property
     def removals(self) -> tuple[Edit, ...]:
@@ -128,4 +135,8 @@ class CleanResult:
             "language": self.language,
             "language_confidence": self.language_confidence,
             "edits": [e.to_dict() for e in self.edits],
+            "paragraph_languages": [
+                {"language": g.language, "confidence": g.confidence} for g in self.paragraph_languages
+            ],
+            "mixed_languages": self.mixed_languages,
         }

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cleancorp
 from cleancorp.language import supported_languages
@@ -96,3 +99,75 @@ def test_clean_reports_the_language_of_the_cleaned_text() -> None:
 def test_clean_with_a_known_language_skips_detection() -> None:
     result = cleancorp.clean(SAMPLES["en"], cleancorp.CleanConfig(language="fr"))
     assert (result.language, result.language_confidence) == ("fr", 1.0)
+
+
+def test_same_answer_under_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = AMBIGUOUS * 8
+    alone = [cleancorp.detect_language(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(cleancorp.detect_language, texts)) == alone
+
+
+@given(st.text(alphabet="abcdeéABCDÉ  ,.-'xyzНАТОнато中文", max_size=80))
+def test_ngrams_are_langdetects(text: str) -> None:
+    """The default backend reads exactly the n-grams langdetect's own loop reads."""
+    from cleancorp.language import _langdetect_factory, ngrams, prepare
+
+    factory = _langdetect_factory()
+    detector = factory.create()
+    detector.set_max_text_length(1000)
+    detector.append(text)
+    detector.cleaning_text()
+    assert detector.text == prepare(text, 1000)
+    known = factory.word_lang_prob_map
+    assert Counter(g for g in ngrams(detector.text) if g in known) == Counter(detector._extract_ngrams())
+
+
+def test_every_backend_name_is_checked() -> None:
+    with pytest.raises(ValueError, match="unknown language backend 'cld3'"):
+        cleancorp.language.get_backend("cld3")
+    with pytest.raises(ValueError, match="unknown language_backend"):
+        cleancorp.CleanConfig(language_backend="cld3")
+
+
+def test_a_missing_optional_backend_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleancorp.language import get_backend
+
+    monkeypatch.setitem(sys.modules, "py3langid", None)
+    monkeypatch.setitem(sys.modules, "py3langid.langid", None)
+    get_backend.cache_clear()
+    try:
+        with pytest.raises(ImportError, match=r"pip install 'cleancorp\[langid\]'"):
+            get_backend("py3langid")
+    finally:
+        get_backend.cache_clear()
+
+
+def test_the_sampling_backend_is_langdetect_itself() -> None:
+    config = cleancorp.CleanConfig(language_backend="langdetect-sampling")
+    for language, text in SAMPLES.items():
+        assert cleancorp.detect_language(text, config).language == language
+
+
+def test_paragraph_languages_and_a_mixed_document() -> None:
+    text = (
+        "The council met on Monday to vote on the new budget plan for the city.\n\n"
+        "Le conseil municipal a adopté le budget lundi soir après un long débat.\n\n"
+        "The plan passed by nine votes to four after a long debate in the chamber."
+    )
+    result = cleancorp.clean(text, cleancorp.CleanConfig(paragraph_languages=True))
+    assert [g.language for g in result.paragraph_languages] == ["en", "fr", "en"]
+    assert result.language == "en" and result.mixed_languages
+    assert 0.5 < result.language_confidence < 1.0  # the English share of the letters
+    plain = cleancorp.clean(text)
+    assert plain.paragraph_languages == () and not plain.mixed_languages
+    one = cleancorp.clean(
+        text.replace(
+            "Le conseil municipal a adopté le budget lundi soir après un long débat.",
+            "The mayor said the vote was the most important of the year.",
+        ),
+        cleancorp.CleanConfig(paragraph_languages=True),
+    )
+    assert not one.mixed_languages and one.language_confidence == 1.0
