@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
 from cleancorp.result import Edit
@@ -76,6 +77,18 @@ def _replace_case(word: str, replacement: str) -> str:
     return replacement
 
 
+@lru_cache(maxsize=256)
+def _term_regex(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """The first words of a rule's forms, as one case-insensitive search."""
+    words = sorted({form.split()[0] for form in forms}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")", re.IGNORECASE)
+
+
+def _mentions(rule: FalseFriendRule, text: str) -> bool:
+    """Whether text holds a form of the rule's term: no frame can repair it otherwise."""
+    return _term_regex(tuple(rule.forms)).search(text) is not None
+
+
 def _false_friend_edits(
     rule: FalseFriendRule, text: str, hinted: bool = False
 ) -> Iterator[tuple[int, str, str]]:
@@ -84,6 +97,8 @@ def _false_friend_edits(
     ``hinted``: the text is known to be translated from one of the rule's
     ``sources``, so its ``source_frames`` act too.
     """
+    if not _mentions(rule, text):
+        return
     done: set[int] = set()
     frames = (*rule.frames, *rule.source_frames) if hinted else rule.frames
     for frame in frames:
