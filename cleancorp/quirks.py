@@ -191,6 +191,11 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
         tight.append(bool(neighbour) and not neighbour.isspace())
     german = kinds[0] in "»›" and tight[0] and any(k in "«‹" for k in kinds[1:])
     paired = _pair(kinds, "»›", "«‹", tight) if german else _pair(kinds, "«‹", "»›")
+    # a pair around a '|' is page navigation: '‹ Previous | Next ›'
+    for index in [i for i, opening in paired.items() if opening]:
+        close = next((j for j in range(index + 1, len(kinds)) if j in paired and not paired[j]), None)
+        if close is not None and "|" in text[marks[index].end() : marks[close].start()]:
+            del paired[index], paired[close]
     german = german and bool(paired)
     out = []
     for index, (match, kind) in enumerate(zip(marks, kinds, strict=True)):
@@ -201,6 +206,10 @@ def convert_guillemets(text: str) -> list[tuple[int, str, str]]:
             while at > 0 and text[at - 1] in SPACES:
                 at -= 1
             if at == 0 or text[at - 1] not in SENTENCE_END:
+                continue
+            # a quotation must be open: '… good faith. »' after a “, not
+            # 'Apple Inc. » Earnings' or 'Filed under Business. » Read more'
+            if not any(mark in text[:at] for mark in ("“", "‘‘", "``", "«")):
                 continue
             opening = False
         else:
@@ -237,6 +246,12 @@ def find_reopen_points(text: str) -> list[int]:
     open_quote = False
     last_close: tuple[int, int] | None = None
     for start, end, mark in _quote_marks(text):
+        before = text[start - 1 : start]
+        # 6’2” tall, a 55” TV, the 6'' pipe, "written as ''": not quotation marks
+        if mark == CLOSE_QUOTE and (
+            before.isdigit() or (not before.strip() and ("'" in text[start:end] or "’" in text[start:end]))
+        ):
+            continue
         if mark == OPEN_QUOTE:
             open_quote = True
             continue
@@ -285,7 +300,12 @@ def find_duplicate_openers(text: str) -> list[tuple[int, str, str]]:
         closers = run_end + 1
         while closers < len(marks) and marks[closers][2] == CLOSE_QUOTE:
             closers += 1
-        if closers - run_end - 1 == 1:
+        # a word or two in quotes right before the one closing mark is a quotation
+        # inside the quotation ('“We need a plan. “Hope” is not a strategy.'), not a
+        # second opening mark
+        quoted = text[marks[run_end][1] : marks[run_end + 1][0]] if run_end + 1 < len(marks) else ""
+        nested = closers - run_end - 1 == 1 and len(quoted.split()) <= 3
+        if closers - run_end - 1 == 1 and not nested:
             previous = marks[position][0]
             for index, _end, _mark in marks[position + 1 : run_end + 1]:
                 head = text[previous:index].rstrip()
@@ -300,7 +320,13 @@ def find_duplicate_openers(text: str) -> list[tuple[int, str, str]]:
 # A space before ? ! : ; (French typography) in English text: after a word, a
 # number, a closing quote or bracket, and before the end or a space or a
 # closing quote. Not ' ;)' (an emoticon) and not '3 : 1' (a ratio or a time).
-FRENCH_SPACE_RE = re.compile(r"(?<=[\w\]”’»%])[ \u00a0\u202f]+(?=[?!:;]+(?:$|[\s”’»]))")
+FRENCH_SPACE_RE = re.compile(
+    # after a word of three letters or more (not code, a symbol or a variable)
+    # or a closing quote; the mark alone, then the end of the paragraph, a
+    # closing quote, or a space and a capital (the sentence goes on)
+    r"(?:(?<=[^\W\d_]{3})|(?<=[”’»]))[ \u00a0\u202f]+"
+    r"(?=[?!:;](?:$|[”’»\"]|\s+[^\W\d_a-zà-ÿ“\"«‘(]|\s+[“\"«‘]))"
+)
 RATIO_RE = re.compile(r"\d[ \u00a0\u202f]*:[ \u00a0\u202f]*\d")
 INNER_SPACE = " \u00a0\u202f"
 
@@ -316,6 +342,8 @@ def find_french_spacing(text: str) -> list[tuple[int, str, str]]:
     >>> find_french_spacing("Why ? Because : “ we won ”.")
     [(3, ' ', ''), (13, ' ', ''), (17, ' ', ''), (24, ' ', '')]
     >>> find_french_spacing("It won 3 : 1 ;) and he said: ”Bird flu is here.”")
+    []
+    >>> find_french_spacing("Use the ? wildcard; let f : X → Y; the “ | ” sign.")
     []
     """
     if not any(mark in text for mark in "?!:;“"):
@@ -339,7 +367,8 @@ def find_french_spacing(text: str) -> list[tuple[int, str, str]]:
         after_open = len(inner) - len(inner.lstrip(INNER_SPACE))
         before_close = len(inner) - len(inner.rstrip(INNER_SPACE))
         body = inner.strip(INNER_SPACE)
-        if after_open and before_close and body and body[0] != "‘" and body[-1] != "’":
+        words_inside = body[:1].isalnum() and (body[-1:].isalnum() or body[-1:] in ".!?…")
+        if after_open and before_close and words_inside:
             found.append((opening, inner[:after_open], ""))
             found.append((start - before_close, inner[len(inner) - before_close :], ""))
         opening = None

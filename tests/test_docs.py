@@ -128,9 +128,11 @@ def test_the_quirk_rule_table_lists_every_rule_and_its_examples_hold() -> None:
     assert sorted(row[0].strip("`") for row in rows) == sorted(
         r.id for r in (*rules.false_friends, *rules.quote_rules)
     )
-    english = cleancorp.CleanConfig(language="en")
+    sources = {r.id: r.sources for r in rules.false_friends}
     for rule_id, _, category, _, repairs, into, alone in rows:
         before, after, correct = (cell.strip("`").replace("\\|", "|") for cell in (repairs, into, alone))
+        hint = sources.get(rule_id.strip("`"), (None,))[0]
+        english = cleancorp.CleanConfig(language="en", source_language=hint)
         result = cleancorp.clean(before, english)
         assert result.text == after, rule_id
         assert (rule_id.strip("`"), category.strip("`")) in {(e.rule, e.category) for e in result.edits}

@@ -31,7 +31,7 @@ def test_every_quirk_rule_has_a_repair_case() -> None:
 
 @pytest.mark.parametrize("case", CASES["repair"], ids=[c["text"][:40] for c in CASES["repair"]])
 def test_repairs(case: dict[str, str]) -> None:
-    result = cleancorp.clean(case["text"], ENGLISH)
+    result = cleancorp.clean(case["text"], ENGLISH.replace(source_language=case.get("source")))
     assert result.text == case["expected"]
     assert {e.rule for e in result.edits} >= {case["rule"]}
     assert all(e.stage == "quirks" for e in result.edits)
@@ -39,7 +39,7 @@ def test_repairs(case: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("case", CASES["keep"], ids=[c["text"][:40] for c in CASES["keep"]])
 def test_correct_text_stays(case: dict[str, str]) -> None:
-    result = cleancorp.clean(case["text"], ENGLISH)
+    result = cleancorp.clean(case["text"], ENGLISH.replace(source_language=case.get("source")))
     assert [e for e in result.edits if e.stage == "quirks"] == [], case["why"]
     assert result.text in ("", case["text"])  # untouched (or dropped whole as boilerplate)
 
@@ -147,3 +147,11 @@ def test_a_french_quotation_inside_an_english_article_keeps_its_guillemets() -> 
     _, french, english_quote = result.text.split("\n\n")
     assert french == english.split("\n\n")[1]
     assert english_quote.startswith("The minister called the plan “a historic step” for")
+
+
+def test_the_new_false_friends_need_a_source_hint() -> None:
+    """Without a hint only extradition of things is repaired: the others are common English."""
+    text = "The school actually employs 14 teachers, and hackers stole sensible data."
+    assert cleancorp.clean(text, ENGLISH).text == text
+    hinted = cleancorp.clean(text, ENGLISH.replace(source_language="fr")).text
+    assert hinted == "The school currently employs 14 teachers, and hackers stole sensitive data."

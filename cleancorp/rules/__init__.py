@@ -195,8 +195,8 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"max_words", "min_words", "case_sensitive", "keep_before_kept"}),
     ),
     "false_friend": (
-        frozenset({"id", "category", "languages", "frames", "forms", "source"}),
-        frozenset({"sources", "unless", "near", "window", "source_frames"}),
+        frozenset({"id", "category", "languages", "forms", "source"}),
+        frozenset({"frames", "sources", "unless", "near", "window", "source_frames"}),
     ),
     "quote_rule": (
         frozenset({"id", "category", "languages", "source"}),
@@ -384,6 +384,8 @@ class _Reader:
             source_frames = self.frames(rule, entry, "source_frames") if "source_frames" in entry else ()
             if source_frames and sources is None:
                 self.fail(rule, "source_frames need sources: the languages whose translations they repair")
+            if "frames" not in entry and not source_frames:
+                self.fail(rule, "missing ['frames'] (or source_frames)")
             rules.append(
                 FalseFriendRule(
                     id=rule,
@@ -392,7 +394,7 @@ class _Reader:
                     sources=self.strings(rule, entry, "sources", LANGUAGE_RE, "ISO 639 codes")
                     if sources is not None
                     else (),
-                    frames=self.frames(rule, entry, "frames"),
+                    frames=self.frames(rule, entry, "frames") if "frames" in entry else (),
                     forms=MappingProxyType({k.lower(): v for k, v in forms.items()}),
                     unless=self.optional_patterns(rule, entry, "unless"),
                     window=80 if window is None else window,
