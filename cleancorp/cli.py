@@ -262,15 +262,27 @@ EDIT_STRING_FIELDS = (
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs to clean a chunk (sent to the worker with it)."""
+    """How to clean and encode a chunk (sent to the worker with it; the config is sent once)."""
 
-    config: CleanConfig
     text_field: str
     audit: bool
     format: str
 
 
-def clean_chunk(job: Job, items: Sequence[Item]) -> tuple[list[Any], Tally]:
+_WORKER_CONFIG: dict[str, CleanConfig] = {}
+"""The config of a worker process, set once when it starts: a repeated-lines table
+can be large, and is not sent again with every chunk."""
+
+
+def _start_worker(config: CleanConfig) -> None:
+    _WORKER_CONFIG["config"] = config
+
+
+def _clean_chunk_in_worker(job: Job, items: Sequence[Item]) -> tuple[list[Any], Tally]:
+    return clean_chunk(_WORKER_CONFIG["config"], job, items)
+
+
+def clean_chunk(config: CleanConfig, job: Job, items: Sequence[Item]) -> tuple[list[Any], Tally]:
     """Clean a chunk of items: the output of each (bytes, or a row for Parquet) and the tally.
 
     An item that cannot be cleaned goes through as it was read.
@@ -283,7 +295,7 @@ def clean_chunk(job: Job, items: Sequence[Item]) -> tuple[list[Any], Tally]:
                 tally.passed_through += 1
             outputs.append(_passed_through(item, job.format))
             continue
-        record, result = clean_record(item.record, job.config, text_field=job.text_field, audit=job.audit)
+        record, result = clean_record(item.record, config, text_field=job.text_field, audit=job.audit)
         tally.add(item.record[job.text_field], result)
         outputs.append(_encoded(record, result, job))
     return outputs, tally
@@ -455,7 +467,11 @@ def _run_clean(args: argparse.Namespace, err: TextIO) -> int:
     total = sum(source.size for sources_, _ in plan for source in sources_)
     progress = Progress(err, total, enabled=not args.quiet and err.isatty() and "CI" not in os.environ)
     workers = max(1, args.workers or os.cpu_count() or 1)
-    executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    executor = (
+        ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(config,))
+        if workers > 1
+        else None
+    )
     started = time.monotonic()
     done_before = 0
     current: Output | None = None
@@ -535,7 +551,7 @@ def _clean_source(
     err: TextIO,
     progress: Any,
 ) -> None:
-    job = Job(config, text_field, args.audit, output.format)
+    job = Job(text_field, args.audit, output.format)
     items = read_items(source, text_field)
 
     def finished(chunk: list[Item], outputs: list[Any], tally: Tally) -> None:
@@ -552,7 +568,7 @@ def _clean_source(
                 for item in chunk:
                     if item.error is not None:
                         _report(run, item, err, args.on_error, output.format)
-            finished(chunk, *clean_chunk(job, chunk))
+            finished(chunk, *clean_chunk(config, job, chunk))
         return
     pending: deque[tuple[list[Item], Future[tuple[list[Any], Tally]]]] = deque()
     for chunk in _chunks(items):
@@ -560,7 +576,7 @@ def _clean_source(
             for item in chunk:
                 if item.error is not None:
                     _report(run, item, err, args.on_error, output.format)
-        pending.append((chunk, executor.submit(clean_chunk, job, chunk)))
+        pending.append((chunk, executor.submit(_clean_chunk_in_worker, job, chunk)))
         while len(pending) > 2 * workers:  # bounded: memory stays flat in corpus size
             done, future = pending.popleft()
             finished(done, *future.result())

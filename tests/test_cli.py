@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 import stat
@@ -161,6 +162,7 @@ def test_dash_writes_jsonl_to_stdout_and_the_summary_to_stderr(
     captured = capsys.readouterr()
     assert [json.loads(line)["id"] for line in captured.out.splitlines()] == [0, 1]
     assert "documents       2" in captured.err
+    assert "\r" not in captured.err  # not a terminal: no progress line
 
 
 def test_two_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
@@ -176,6 +178,34 @@ def test_two_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> N
     )
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
     assert [r["id"] for r in _read_jsonl(tmp_path / "two.jsonl")] == list(range(len(records)))
+
+
+def test_workers_clean_with_the_run_s_settings(tmp_path: Path) -> None:
+    _write_jsonl(tmp_path / "in.jsonl", _records(cli.CHUNK_ITEMS + 1))
+    argv = ["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl"), "--workers", "2", "-q"]
+    assert main([*argv, "--keep", "ad_marker"]) == 0
+    texts = [r["text"] for r in _read_jsonl(tmp_path / "o.jsonl")]
+    assert len(texts) == cli.CHUNK_ITEMS + 1
+    assert all(t.startswith("Advertisement\n\nStory ") for t in texts)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only() -> None:
+    terminal = _Terminal()
+    progress = cli.Progress(terminal, total_bytes=4_000_000, enabled=True)
+    progress.update(1234, 2_000_000, force=True)
+    line = terminal.getvalue()
+    assert line.startswith("\r  50% 1,234 docs  2.0 MB")
+    assert "MB/s  ETA 0:" in line
+    progress.close()
+    assert terminal.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()
+    cli.Progress(quiet, total_bytes=10, enabled=False).update(1, 5, force=True)
+    assert quiet.getvalue() == ""
 
 
 def test_glob_inputs(tmp_path: Path) -> None:
@@ -239,11 +269,11 @@ def test_an_interrupted_run_leaves_no_partial_output_and_can_resume(
     real = cli.clean_chunk
     calls = []
 
-    def interrupted(job: cli.Job, items: Any) -> Any:
+    def interrupted(config: cleancorp.CleanConfig, job: cli.Job, items: Any) -> Any:
         calls.append(1)
         if len(calls) == 3:  # b.jsonl's first chunk: a.jsonl is written, b.jsonl half done
             raise KeyboardInterrupt
-        return real(job, items)
+        return real(config, job, items)
 
     monkeypatch.setattr(cli, "clean_chunk", interrupted)
     args = [
