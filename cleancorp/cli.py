@@ -65,6 +65,7 @@ CHUNK_BYTES = 4 << 20
 MAX_REPORTED = 20
 """Bad records reported one by one on stderr; the rest are counted."""
 PROGRESS_EVERY = 0.25
+NOT_CORPUS_SUFFIXES = frozenset({".json", ".csv", ".tsv", ".gz", ".zst", ".zstd", ".xml", ".html", ".arrow"})
 
 
 class UsageError(Exception):
@@ -396,6 +397,11 @@ def _plan(args: argparse.Namespace, sources: list[Source]) -> list[tuple[list[So
     output = Path(args.output)
     inputs = {source.path.resolve() for source in sources}
     kind, compression = split_suffix(output)
+    if kind is None and not output.is_dir() and output.suffix.lower() in NOT_CORPUS_SUFFIXES:
+        raise UsageError(
+            f"{output}: cleancorp does not write {output.suffix} files; name a folder, "
+            "or a .jsonl (.gz, .zst) or .parquet file"
+        )
     if kind is not None and not output.is_dir():
         # one output file for every input
         if args.format not in (None, kind):

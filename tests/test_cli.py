@@ -305,6 +305,7 @@ def test_an_interrupted_run_leaves_no_partial_output_and_can_resume(
         (["clean", "{a}", "-o", "{tmp}/out", "--keep", "nonsense"], "unknown categories ['nonsense']"),
         (["clean", "{a}", "-o", "-", "--format", "parquet"], "--format must be jsonl"),
         (["clean", "{a}"], "required: -o/--output"),
+        (["clean", "{a}", "-o", "{tmp}/out.json"], "cleancorp does not write .json files"),
     ],
 )
 def test_bad_usage_exits_2_before_writing(
