@@ -11,12 +11,14 @@ Commands (``cleancorp COMMAND --help`` for each):
 
 Exit codes: 0 done; 1 ``check``/``fix`` found files to change, or an input
 could not be read or an output written (the other inputs are still done);
-2 bad usage, or a bad record with ``--on-error fail``; 130 interrupted.
+2 bad usage, or a bad record with ``--on-error fail``; 130 interrupted; 141 the
+reader of standard output went away (``-o - | head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import os
@@ -48,7 +50,7 @@ from cleancorp.paragraphs import split_paragraphs
 from cleancorp.pipeline import clean
 from cleancorp.records import Tally, clean_record
 from cleancorp.repeated import learn_repeated_lines
-from cleancorp.result import CleanResult
+from cleancorp.result import CleanResult, Edit
 from cleancorp.rules import RuleFileError
 from cleancorp.settings import (
     SettingsError,
@@ -58,7 +60,7 @@ from cleancorp.settings import (
     read_settings,
 )
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED = 0, 1, 2, 130, 141
 CHUNK_ITEMS = 64
 """Records sent to a worker at a time."""
 CHUNK_BYTES = 4 << 20
@@ -70,6 +72,10 @@ NOT_CORPUS_SUFFIXES = frozenset({".json", ".csv", ".tsv", ".gz", ".zst", ".zstd"
 
 class UsageError(Exception):
     """Bad usage: reported and exit code 2, before anything is written."""
+
+
+class PipeClosedError(Exception):
+    """Standard output was closed by its reader."""
 
 
 class StopRunError(Exception):
@@ -164,6 +170,8 @@ class Output:
     compression: str | None = None
     schema_source: Source | None = None
     """A Parquet input whose schema a Parquet output keeps."""
+    audit: bool = False
+    """Whether ``metadata.cleancorp`` holds the edits (a Parquet column then)."""
     _file: AtomicFile | None = None
     _parquet: Any = None
     _schema: Any = None
@@ -179,8 +187,13 @@ class Output:
             return
         data = b"".join(outputs)
         if self._file is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            try:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                # the reader stopped (`| head`): stop quietly, as shell tools do
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise PipeClosedError from None
         else:
             self._file.write(data)
         self.written += len(outputs)
@@ -197,7 +210,7 @@ class Output:
                 if self.schema_source is not None
                 else pyarrow.Table.from_pylist(rows).schema
             )
-            self._schema = _with_result_type(base)
+            self._schema = _with_result_type(base, self.audit)
             assert self._file is not None
             self._parquet = pyarrow.parquet.ParquetWriter(self._file.stream, self._schema)
         try:
@@ -224,41 +237,34 @@ class Output:
             self._file.discard()
 
 
-def _with_result_type(schema: Any) -> Any:
+def _with_result_type(schema: Any, audit: bool) -> Any:
     """The schema with ``metadata.cleancorp`` (a struct of fixed type) added."""
     import pyarrow as pa
 
     counts = pa.map_(pa.string(), pa.int64())
-    result = pa.struct(
-        [
-            ("language", pa.string()),
-            ("language_confidence", pa.float64()),
-            ("removed", counts),
-            ("repaired", counts),
-            ("edits", pa.list_(pa.struct([(name, pa.string()) for name in EDIT_STRING_FIELDS]))),
-        ]
-    )
+    fields = [
+        ("language", pa.string()),
+        ("language_confidence", pa.float64()),
+        ("removed", counts),
+        ("repaired", counts),
+    ]
+    if audit:
+        edit = pa.struct(
+            [(name, pa.int64() if name in ("paragraph", "start") else pa.string()) for name in EDIT_FIELDS]
+        )
+        fields.append(("edits", pa.list_(edit)))
+    result = pa.struct(fields)
     index = schema.get_field_index("metadata")
     if index < 0:
         return schema.append(pa.field("metadata", pa.struct([("cleancorp", result)])))
     metadata = schema.field(index)
     if not pa.types.is_struct(metadata.type):
         return schema.append(pa.field("cleancorp", result))
-    fields = [f for f in metadata.type if f.name != "cleancorp"] + [pa.field("cleancorp", result)]
-    return schema.set(index, pa.field("metadata", pa.struct(fields)))
+    kept = [f for f in metadata.type if f.name != "cleancorp"] + [pa.field("cleancorp", result)]
+    return schema.set(index, pa.field("metadata", pa.struct(kept)))
 
 
-EDIT_STRING_FIELDS = (
-    "stage",
-    "rule",
-    "category",
-    "action",
-    "paragraph",
-    "start",
-    "before",
-    "after",
-    "detail",
-)
+EDIT_FIELDS = tuple(field.name for field in dataclasses.fields(Edit))
 
 
 @dataclass(frozen=True)
@@ -313,19 +319,8 @@ def _encoded(record: dict[str, Any], result: CleanResult, job: Job) -> Any:
     if job.format == "txt":
         return (result.text + "\n").encode("utf-8", "surrogatepass") if result.text else b""
     if job.format == "parquet":
-        if job.audit:
-            for summary in _summaries(record):
-                summary["edits"] = [{k: str(v) for k, v in edit.items()} for edit in summary["edits"]]
         return record
     return _json_line(record)
-
-
-def _summaries(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    metadata = record.get("metadata")
-    if isinstance(metadata, dict) and "cleancorp" in metadata:
-        yield metadata["cleancorp"]
-    elif "cleancorp" in record:
-        yield record["cleancorp"]
 
 
 def _json_line(record: dict[str, Any]) -> bytes:
@@ -393,7 +388,7 @@ def _plan(args: argparse.Namespace, sources: list[Source]) -> list[tuple[list[So
     if args.output == "-":
         if args.format not in (None, "jsonl"):
             raise UsageError("-o - writes JSONL to standard output; --format must be jsonl")
-        return [(sources, Output(None, "jsonl"))]
+        return [(sources, Output(None, "jsonl", audit=args.audit))]
     output = Path(args.output)
     inputs = {source.path.resolve() for source in sources}
     kind, compression = split_suffix(output)
@@ -413,7 +408,7 @@ def _plan(args: argparse.Namespace, sources: list[Source]) -> list[tuple[list[So
         if output.resolve() in inputs:
             raise UsageError(f"{output} is also an input; write to another file")
         schema = sources[0] if kind == "parquet" and all(s.format == "parquet" for s in sources) else None
-        return [(sources, Output(output, kind, compression, schema))]
+        return [(sources, Output(output, kind, compression, schema, args.audit))]
     plan = []
     seen: dict[Path, Source] = {}
     for source in sources:
@@ -436,7 +431,7 @@ def _plan(args: argparse.Namespace, sources: list[Source]) -> list[tuple[list[So
         if args.skip_existing and target.exists():
             continue
         schema = source if kind == "parquet" and source.format == "parquet" else None
-        plan.append(([source], Output(target, kind, compression, schema)))
+        plan.append(([source], Output(target, kind, compression, schema, args.audit)))
     return plan
 
 
@@ -508,12 +503,14 @@ def _run_clean(args: argparse.Namespace, err: TextIO) -> int:
             output.commit()
             current = None
             run.outputs_written += 1
-    except (KeyboardInterrupt, StopRunError, CorpusError, BrokenProcessPool) as stop:
+    except (KeyboardInterrupt, StopRunError, CorpusError, BrokenProcessPool, PipeClosedError) as stop:
         if current is not None:
             current.discard()
         progress.close()
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+        if isinstance(stop, PipeClosedError):
+            return EXIT_PIPE_CLOSED
         if isinstance(stop, KeyboardInterrupt):
             print(
                 f"cleancorp: interrupted; {run.outputs_written} of {len(plan)} outputs were written in full, "

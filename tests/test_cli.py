@@ -7,6 +7,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +132,21 @@ def test_parquet_in_parquet_out_keeps_the_schema(tmp_path: Path) -> None:
     assert dict(rows[0]["metadata"]["cleancorp"]["removed"]) == {"share_prompt": 1, "ad_marker": 1}
 
 
+def test_parquet_audit_column_only_with_audit(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    _write_jsonl(tmp_path / "in.jsonl", [{"text": DIRTY}])
+    assert main(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "plain.parquet"), "-q"]) == 0
+    result_type = pq.read_schema(tmp_path / "plain.parquet").field("metadata").type.field("cleancorp").type
+    assert [f.name for f in result_type] == ["language", "language_confidence", "removed", "repaired"]
+    assert (
+        main(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "a.parquet"), "-q", "--audit"]) == 0
+    )
+    (row,) = pq.read_table(tmp_path / "a.parquet").to_pylist()
+    edits = [cleancorp.Edit(**edit) for edit in row["metadata"]["cleancorp"]["edits"]]
+    assert edits[0].paragraph == 0
+    assert cleancorp.apply_edits(DIRTY, edits) == ARTICLE
+
+
 def test_jsonl_to_one_parquet_file_and_text_to_jsonl(tmp_path: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     _write_jsonl(tmp_path / "a.jsonl", _records(2))
@@ -163,6 +180,31 @@ def test_dash_writes_jsonl_to_stdout_and_the_summary_to_stderr(
     assert [json.loads(line)["id"] for line in captured.out.splitlines()] == [0, 1]
     assert "documents       2" in captured.err
     assert "\r" not in captured.err  # not a terminal: no progress line
+
+
+def test_a_closed_pipe_stops_the_run_quietly(tmp_path: Path) -> None:
+    _write_jsonl(tmp_path / "in.jsonl", _records(5000))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cleancorp",
+            "clean",
+            str(tmp_path / "in.jsonl"),
+            "-o",
+            "-",
+            "-q",
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert json.loads(process.stdout.readline())["id"] == 0
+    process.stdout.close()  # what `| head -n 1` does
+    assert process.wait(timeout=120) == 141
+    assert process.stderr.read() == b""
 
 
 def test_two_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
