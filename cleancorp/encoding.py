@@ -116,6 +116,25 @@ ENCODING_STEPS = (
 )
 
 
+def may_need_repair(text: str) -> bool:
+    """Whether any step of this stage could change any paragraph of ``text``.
+
+    Each step's own test, made once on the whole text: an ``&`` for entities,
+    an escape character, or text that is not ASCII with a C1 control or a
+    sequence that ftfy's badness heuristic flags (its pattern has no anchors,
+    so what it finds in a paragraph it finds in the whole text). ``False``
+    means the stage would leave every paragraph as it is.
+
+    >>> may_need_repair("Le café est très bon."), may_need_repair("The MinistryÃ¢â‚¬â„¢s plan")
+    (False, True)
+    """
+    if "&" in text or "\x1b" in text:
+        return True
+    if text.isascii():
+        return False
+    return C1_CONTROL_RE.search(text) is not None or is_bad(text)
+
+
 def repair_paragraph_encoding(paragraph: int, text: str, edits: list[Edit]) -> str:
     """Repair one paragraph, appending an edit for each step that changed it."""
     return run_fix_steps(STAGE, ENCODING_STEPS, paragraph, text, edits)

@@ -120,6 +120,25 @@ NORMALIZE_STEPS = (
 )
 
 
+def is_normal(text: str) -> bool:
+    """Whether normalisation would leave a paragraph as it is (a cheap, exact test).
+
+    A printable string has no control, invisible or surrogate character and no
+    space other than U+0020 (``str.isprintable`` is false for all of them);
+    what is left to check is runs of spaces, spaces at the ends, and NFC.
+
+    >>> is_normal("Le café est très bon."), is_normal("Le cafe\u0301"), is_normal("a\u00a0b")
+    (True, False, False)
+    """
+    return (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
 def normalize_paragraph(paragraph: int, text: str, edits: list[Edit]) -> str:
     """Normalise one paragraph, appending an edit for each step that changed it."""
     return run_fix_steps(STAGE, NORMALIZE_STEPS, paragraph, text, edits)

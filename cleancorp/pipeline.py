@@ -16,11 +16,11 @@ from cleancorp.boilerplate import (
     select_rules,
 )
 from cleancorp.config import CleanConfig
-from cleancorp.encoding import repair_paragraph_encoding
+from cleancorp.encoding import may_need_repair, repair_paragraph_encoding
 from cleancorp.language import detect_language
-from cleancorp.normalize import normalize_paragraph
+from cleancorp.normalize import is_normal, normalize_paragraph
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
-from cleancorp.quirks import repair_paragraph_quirks, rules_for
+from cleancorp.quirks import mentioned_false_friends, repair_paragraph_quirks, rules_for
 from cleancorp.result import UNDETERMINED, CleanResult, Edit, LanguageGuess
 from cleancorp.rules import RuleSet
 
@@ -68,7 +68,12 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     paragraphs = list(split_paragraphs(text))
     edits: list[Edit] = []
 
+    # Most text needs neither stage: a test on the whole text for encoding
+    # repair and a cheap one per paragraph for normalisation skip it exactly.
+    encoding = config.repair_encoding and may_need_repair(text)
     for index, paragraph in enumerate(paragraphs):
+        if not encoding and is_normal(paragraph):
+            continue
         for _ in range(MAX_ROUNDS):
             before = paragraph
             if config.repair_encoding:
@@ -91,7 +96,13 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         own_languages, guess, mixed = _paragraph_languages(paragraphs, guess, config)
 
     if config.repair_quirks and guess.language != "und":
-        document_rules = rules_for(rules, guess.language, config.disabled_rules, config.keep_categories)
+        quote_rules, false_friends = rules_for(
+            rules, guess.language, config.disabled_rules, config.keep_categories
+        )
+        document_rules = (
+            quote_rules,
+            mentioned_false_friends(false_friends, "\n".join(paragraphs), config.source_language),
+        )
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
                 quote_rules, false_friends = document_rules

@@ -383,6 +383,48 @@ QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
 }
 
 
+# What a paragraph must hold for each quote rule to find anything: each
+# finder returns nothing without it, so a rule is skipped where it is absent
+# (checked again after every round of repairs, which may bring one in).
+QUOTE_TRIGGERS: dict[str, re.Pattern[str]] = {
+    "guillemet-in-english": re.compile(r"[«»‹›]"),
+    "reopen-quote-after-attribution": QUOTE_MARK_RE,
+    "duplicate-open-quote": QUOTE_MARK_RE,
+    "french-spacing": re.compile(r"[ \u00a0\u202f][?!:;]|“[ \u00a0\u202f]"),
+}
+
+
+def may_act(rule: FalseFriendRule, hinted: bool) -> bool:
+    """Whether a false friend has frames that act: its ``source_frames`` need the hint."""
+    return bool(rule.frames) or (hinted and bool(rule.source_frames))
+
+
+def mentioned_false_friends(
+    false_friends: tuple[FalseFriendRule, ...], text: str, source_language: str | None = None
+) -> tuple[FalseFriendRule, ...]:
+    """The false friends that can repair something in ``text`` (a whole document).
+
+    A rule is left out when none of its frames may act, or when the text holds
+    no form of its term and no other rule's replacement could bring one in.
+
+    >>> from cleancorp.rules import load_rules
+    >>> rules = load_rules().false_friends
+    >>> [r.id for r in mentioned_false_friends(rules, "The extradition of the shells.")]
+    ['extradition-of-things']
+    >>> mentioned_false_friends(rules, "The council met on Monday.")
+    ()
+    """
+    replacements = " ".join(value for rule in false_friends for value in rule.forms.values())
+    kept = []
+    for rule in false_friends:
+        hinted = source_language is not None and source_language in rule.sources
+        if not may_act(rule, hinted):
+            continue
+        if _mentions(rule, text) or _mentions(rule, replacements):
+            kept.append(rule)
+    return tuple(kept)
+
+
 def rules_for(
     rules: RuleSet,
     language: str,
@@ -424,10 +466,15 @@ def repair_paragraph_quirks(
     for _round in range(MAX_ROUNDS):
         before = len(edits)
         for quote_rule in quote_rules:
+            trigger = QUOTE_TRIGGERS.get(quote_rule.id)
+            if trigger is not None and trigger.search(text) is None:
+                continue
             found = QUOTE_FINDERS[quote_rule.id](text)
             text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)
         for friend in false_friends:
             hinted = source_language is not None and source_language in friend.sources
+            if not may_act(friend, hinted):
+                continue
             found = sorted(_false_friend_edits(friend, text, hinted))
             text = apply_repairs(friend.id, friend.category, paragraph, text, found, edits)
         if len(edits) == before:
