@@ -12,7 +12,11 @@ ftfy is by far the slowest stage, so a paragraph only reaches
 and ftfy's own badness heuristic (``ftfy.badness.is_bad``) finds a
 mojibake-like sequence in it or it has a C1 control character. ftfy makes the
 same test itself before it tries to re-decode anything, so the gate skips
-nothing that ftfy would have fixed. Surrogate pairs and terminal escapes are
+nothing that ftfy would have fixed. The heuristic is ftfy's own pattern, tried
+only where one of its matches can start (next to a character that every match
+of it holds): the same answer as ``is_bad``, ten times as fast on articles. One
+such test on the whole text first decides whether any paragraph needs the
+stage at all. Surrogate pairs and terminal escapes are
 separate steps, each behind its own one-character test.
 
 HTML entities left in plain text (``&amp;``, ``&#8217;``, ``&eacute;``) are
@@ -30,12 +34,15 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
+from typing import Any
 
 import ftfy
 from ftfy import fixes
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 
 from cleancorp.audit import FixStep, run_fix_steps, run_fix_steps_on_text
+from cleancorp.prefilter import _sre_constants, _sre_parse
 from cleancorp.result import Edit
 
 STAGE = "encoding"
@@ -89,7 +96,7 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("Le café est très bon.")
     'Le café est très bon.'
     """
-    if text.isascii() or not (is_bad(text) or C1_CONTROL_RE.search(text)):
+    if text.isascii() or not (_is_bad(text) or C1_CONTROL_RE.search(text)):
         return text
     return ftfy.fix_encoding(text, FTFY_CONFIG)
 
@@ -116,6 +123,108 @@ ENCODING_STEPS = (
 )
 
 
+def _element_chars(op: Any, value: Any) -> frozenset[str] | None:
+    """The characters one element of a parsed pattern matches, when it is a plain set."""
+    if op is _sre_constants.LITERAL:
+        return frozenset(chr(value))
+    if op is not _sre_constants.IN:
+        return None
+    chars: set[str] = set()
+    for item_op, item in value:
+        if item_op is _sre_constants.LITERAL:
+            chars.add(chr(item))
+        elif item_op is _sre_constants.RANGE and item[1] - item[0] < 4096:
+            chars.update(map(chr, range(item[0], item[1] + 1)))
+        else:  # a negated set, a category (\s, \w): not a plain set
+            return None
+    return frozenset(chars)
+
+
+_ONE_CHARACTER = (_sre_constants.IN, _sre_constants.LITERAL, _sre_constants.ANY)
+
+
+def _commonness(char: str) -> int:
+    """How often a character stands in correct text, roughly: ASCII and lower-case letters most."""
+    if char.isascii():
+        return 100
+    if char in "’‘“”–—…«»" or char.islower():
+        return 50
+    return 1
+
+
+def _anchor(alternative: Any) -> tuple[range, frozenset[str]] | None:
+    """The rarest plain set of characters that a match of one alternative holds,
+    and the offsets from the start of the match it can stand at.
+
+    Elements before it may take a bounded number of characters each (a
+    category such as ``\\s``, an optional one such as ``\\s?``). ``None``
+    when there is no such element.
+    """
+    low = high = 0
+    best: tuple[int, range, frozenset[str]] | None = None
+    for op, value in alternative:
+        if op is _sre_constants.AT:
+            continue  # an anchor takes no character
+        chars = _element_chars(op, value)
+        if chars is not None:
+            cost = sum(map(_commonness, chars)) * (high - low + 1)
+            if best is None or cost < best[0]:
+                best = (cost, range(low, high + 1), chars)
+            width = (1, 1)
+        elif op in (_sre_constants.IN, _sre_constants.ANY):
+            width = (1, 1)
+        elif op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT) and value[1] <= 4:
+            body = list(value[2])
+            if len(body) != 1 or body[0][0] not in _ONE_CHARACTER:
+                break
+            width = (value[0], value[1])
+        else:
+            break  # what follows stands at offsets not known here
+        low, high = low + width[0], high + width[1]
+    return None if best is None else (best[1], best[2])
+
+
+@lru_cache(maxsize=1)
+def _badness_anchors() -> tuple[tuple[range, re.Pattern[str]], ...] | None:
+    """Where ftfy's badness pattern can match: character classes, and the offsets
+    from the start of a match at which they stand.
+
+    ftfy's ``BADNESS_RE`` is an alternation of short sequences of character
+    sets, tried at every position of the text; :func:`_is_bad` tries it only
+    where a match can start, near a character of one of these classes, which
+    gives the same answer many times faster. ``None`` when the pattern is not
+    of that shape (then ``is_bad`` itself is used).
+    """
+    pattern = BADNESS_RE
+    tree = _sre_parse.parse(pattern.pattern, pattern.flags)
+    if pattern.flags & re.IGNORECASE or len(tree) != 1 or tree[0][0] is not _sre_constants.BRANCH:
+        return None
+    by_offsets: dict[range, set[str]] = {}
+    for alternative in tree[0][1][1]:
+        anchor = _anchor(alternative)
+        if anchor is None:
+            return None
+        by_offsets.setdefault(anchor[0], set()).update(anchor[1])
+    return tuple(
+        (offsets, re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]"))
+        for offsets, chars in sorted(by_offsets.items(), key=lambda item: (item[0].start, item[0].stop))
+    )
+
+
+def _is_bad(text: str) -> bool:
+    """``ftfy.badness.is_bad``, trying the pattern only where a match can start."""
+    anchors = _badness_anchors()
+    if anchors is None:
+        return is_bad(text)
+    match = BADNESS_RE.match
+    for offsets, chars in anchors:
+        for found in chars.finditer(text):
+            at = found.start()
+            if any(match(text, at - offset) for offset in offsets if offset <= at):
+                return True
+    return False
+
+
 def may_need_repair(text: str) -> bool:
     """Whether any step of this stage could change any paragraph of ``text``.
 
@@ -132,7 +241,7 @@ def may_need_repair(text: str) -> bool:
         return True
     if text.isascii():
         return False
-    return C1_CONTROL_RE.search(text) is not None or is_bad(text)
+    return C1_CONTROL_RE.search(text) is not None or _is_bad(text)
 
 
 def repair_paragraph_encoding(paragraph: int, text: str, edits: list[Edit]) -> str:

@@ -8,9 +8,12 @@ from __future__ import annotations
 import unicodedata
 
 from hypothesis import example, given
+from hypothesis import strategies as st
 from strategies import any_text, clean_document, document, mojibake_text, quoted_document
 
 import cleancorp
+import cleancorp.encoding
+import cleancorp.normalize
 from cleancorp import apply_edits, clean, split_paragraphs
 
 FORBIDDEN = {"\u200b", "\u2060", "\ufeff", "\u00ad"}
@@ -126,3 +129,43 @@ def test_quirk_repairs_change_only_their_spans(text: str) -> None:
         again: list[cleancorp.Edit] = []
         assert repair_paragraph_quirks(0, repaired, again, quote_rules, false_friends, "fr") == repaired
         assert again == []
+
+
+# The fast paths of clean() must give what the full work gives.
+
+
+@given(st.one_of(any_text, mojibake_text, document()))
+@example("a Ã© b")
+@example("x Ã\u00a0y")
+@example("“café” Ã‰")
+def test_badness_search_agrees_with_ftfy(raw: str) -> None:
+    from ftfy.badness import is_bad
+
+    from cleancorp.encoding import _is_bad
+
+    for text in (raw, f"a {raw}", f"{raw} z", raw[1:]):
+        assert _is_bad(text) == is_bad(text)
+
+
+@given(st.one_of(any_text, mojibake_text, document()))
+def test_skipped_encoding_and_normalisation_change_nothing(raw: str) -> None:
+    from cleancorp.encoding import may_need_repair
+    from cleancorp.normalize import is_normal
+
+    edits: list[cleancorp.Edit] = []
+    for index, paragraph in enumerate(split_paragraphs(raw)):
+        if not may_need_repair(raw):
+            assert cleancorp.encoding.repair_paragraph_encoding(index, paragraph, edits) == paragraph
+        if is_normal(paragraph):
+            assert cleancorp.normalize.normalize_paragraph(index, paragraph, edits) == paragraph
+    assert edits == [] or may_need_repair(raw) or not all(map(is_normal, split_paragraphs(raw)))
+
+
+@given(st.one_of(quoted_document(), document(), any_text))
+def test_quirk_triggers_skip_only_rules_that_find_nothing(raw: str) -> None:
+    from cleancorp.quirks import QUOTE_FINDERS, QUOTE_TRIGGERS
+
+    for paragraph in split_paragraphs(raw):
+        for rule_id, trigger in QUOTE_TRIGGERS.items():
+            if trigger.search(paragraph) is None:
+                assert QUOTE_FINDERS[rule_id](paragraph) == []
