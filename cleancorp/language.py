@@ -53,6 +53,8 @@ MAX_TEXT_LENGTH = 3_000
 # The naive-Bayes scorer reads the first SAMPLE_CHARS characters: a paragraph
 # of the evaluation set, on which it is as accurate as langdetect on the whole
 # text (see docs/language.md), whatever the article's length.
+WORD_CACHE_SIZE = 100_000
+"""Words whose n-gram rows the default backend keeps (then it starts again)."""
 SAMPLE_CHARS = 500
 ALPHA = 0.5  # langdetect's smoothing: ALPHA / BASE_FREQUENCY is added to each probability
 BASE_FREQUENCY = 10_000
@@ -159,12 +161,37 @@ class NaiveBayesBackend:
         self._indices = np.asarray(indices, dtype=np.int64)
         self._data = np.asarray(data, dtype=np.float64)
         self._masks: dict[frozenset[str], Any] = {}
+        self._word_ids: dict[str, tuple[int, ...]] = {}
+
+    def gram_ids(self, text: str) -> list[int]:
+        """The profile rows of the n-grams of :func:`ngrams` (prepared text), by word.
+
+        A word's n-grams depend on the word alone (and on whether it is the
+        last one), so the rows of each word are looked up once and kept: the
+        words of a language repeat. The kept words are bounded in number.
+        """
+        words = text.translate(_normalization()).split(" ")
+        cache = self._word_ids
+        ids: list[int] = []
+        last = len(words) - 1
+        for position, word in enumerate(words):
+            if not word:
+                continue
+            key = word if position < last else word + " $"  # the last word has no space after it
+            found = cache.get(key)
+            if found is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                get = self._index.get
+                grams = _word_grams(word, position == last)
+                found = cache[key] = tuple(i for i in map(get, grams) if i is not None)
+            ids += found
+        return ids
 
     def scores(self, text: str) -> Any:
         """Log-probability sums per language (offset by a constant), or None without n-grams."""
         np = self._np
-        get = self._index.get
-        ids = [i for i in map(get, ngrams(prepare(text))) if i is not None]
+        ids = self.gram_ids(prepare(text))
         if not ids:
             return None
         rows, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
@@ -278,6 +305,15 @@ def ngrams(text: str) -> list[str]:
     found += map(add, joined, joined[1:])
     found += map(add, map(add, joined, joined[1:]), joined[2:])
     return found
+
+
+def _word_grams(word: str, last: bool) -> list[str]:
+    """The n-grams :func:`ngrams` gives for one (normalised) word: between spaces,
+    or with none after it when it ends the text."""
+    if not word[1:].islower() and _capitals_in_a_row(word):
+        return _buffered(" " + word + ("" if last else " "))
+    padded = " " + word + ("" if last else " ")
+    return [*word, *map(add, padded, padded[1:]), *map(add, map(add, padded, padded[1:]), padded[2:])]
 
 
 def _capitals_in_a_row(word: str) -> bool:

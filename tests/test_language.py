@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleancorp
@@ -171,3 +171,16 @@ def test_paragraph_languages_and_a_mixed_document() -> None:
         cleancorp.CleanConfig(paragraph_languages=True),
     )
     assert not one.mixed_languages and one.language_confidence == 1.0
+
+
+@settings(max_examples=200)
+@given(st.text(st.characters(codec="utf-8"), max_size=300))
+def test_gram_ids_by_word_are_the_ngrams(text: str) -> None:
+    """The word-by-word look-up (with its cache) finds the rows of exactly the n-grams of ngrams()."""
+    from cleancorp.language import NaiveBayesBackend, ngrams, prepare
+
+    backend = NaiveBayesBackend()
+    prepared = prepare(text)
+    expected = Counter(i for i in map(backend._index.get, ngrams(prepared)) if i is not None)
+    assert Counter(backend.gram_ids(prepared)) == expected
+    assert Counter(backend.gram_ids(prepared)) == expected  # from the cache
