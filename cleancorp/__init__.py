@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from cleancorp.audit import ReplayError, apply_edits
+from cleancorp.batch import clean_batch
 from cleancorp.boilerplate import remove_boilerplate
 from cleancorp.config import CleanConfig
 from cleancorp.encoding import repair_encoding
@@ -35,6 +36,7 @@ __all__ = [
     "__version__",
     "apply_edits",
     "clean",
+    "clean_batch",
     "clean_html",
     "detect_language",
     "extract_text",
