@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from functools import cache
 from importlib import resources
@@ -53,8 +53,8 @@ MAX_TEXT_LENGTH = 3_000
 # The naive-Bayes scorer reads the first SAMPLE_CHARS characters: a paragraph
 # of the evaluation set, on which it is as accurate as langdetect on the whole
 # text (see docs/language.md), whatever the article's length.
-WORD_CACHE_SIZE = 100_000
-"""Words whose n-gram rows the default backend keeps (then it starts again)."""
+WORD_CACHE_SIZE = 50_000
+"""Words whose scores the default backend keeps (then it starts again): about 30 MB."""
 SAMPLE_CHARS = 500
 ALPHA = 0.5  # langdetect's smoothing: ALPHA / BASE_FREQUENCY is added to each probability
 BASE_FREQUENCY = 10_000
@@ -161,39 +161,24 @@ class NaiveBayesBackend:
         self._indices = np.asarray(indices, dtype=np.int64)
         self._data = np.asarray(data, dtype=np.float64)
         self._masks: dict[frozenset[str], Any] = {}
-        self._word_ids: dict[str, tuple[int, ...]] = {}
+        self._word_scores: dict[str, Any] = {}
 
     def gram_ids(self, text: str) -> list[int]:
-        """The profile rows of the n-grams of :func:`ngrams` (prepared text), by word.
-
-        A word's n-grams depend on the word alone (and on whether it is the
-        last one), so the rows of each word are looked up once and kept: the
-        words of a language repeat. The kept words are bounded in number.
-        """
+        """The profile rows of the n-grams of :func:`ngrams` in prepared text, word by word."""
         words = text.translate(_normalization()).split(" ")
-        cache = self._word_ids
-        ids: list[int] = []
+        get = self._index.get
         last = len(words) - 1
-        for position, word in enumerate(words):
-            if not word:
-                continue
-            key = word if position < last else word + " $"  # the last word has no space after it
-            found = cache.get(key)
-            if found is None:
-                if len(cache) >= WORD_CACHE_SIZE:
-                    cache.clear()
-                get = self._index.get
-                grams = _word_grams(word, position == last)
-                found = cache[key] = tuple(i for i in map(get, grams) if i is not None)
-            ids += found
-        return ids
+        return [
+            row
+            for position, word in enumerate(words)
+            if word
+            for row in map(get, _word_grams(word, position == last))
+            if row is not None
+        ]
 
-    def scores(self, text: str) -> Any:
-        """Log-probability sums per language (offset by a constant), or None without n-grams."""
+    def scores_of_rows(self, ids: Sequence[int]) -> Any:
+        """Log-probability sums per language of the given profile rows (with repeats)."""
         np = self._np
-        ids = self.gram_ids(prepare(text))
-        if not ids:
-            return None
         rows, counts = np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
         starts, ends = self._indptr[rows], self._indptr[rows + 1]
         lengths = ends - starts
@@ -204,6 +189,36 @@ class NaiveBayesBackend:
         positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         weights = self._data[positions] * np.repeat(counts, lengths)
         return np.bincount(self._indices[positions], weights=weights, minlength=len(self._codes))
+
+    def scores(self, text: str) -> Any:
+        """Log-probability sums per language (offset by a constant), or None without n-grams.
+
+        A word's n-grams depend on the word alone (and on whether it ends the
+        text), so each word's sums are computed once and kept (a bounded
+        number of words): the words of a language repeat, and the text's sums
+        are the sum of its words'. The same as :meth:`scores_of_rows` of
+        :meth:`gram_ids`, up to the order of the additions.
+        """
+        words = prepare(text).translate(_normalization()).split(" ")
+        cache = self._word_scores
+        get = self._index.get
+        found = []
+        last = len(words) - 1
+        for position, word in enumerate(words):
+            if not word:
+                continue
+            key = word if position < last else word + " $"  # the last word has no space after it
+            vector = cache.get(key)
+            if vector is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                rows = [row for row in map(get, _word_grams(word, position == last)) if row is not None]
+                vector = cache[key] = self.scores_of_rows(rows) if rows else False
+            if vector is not False:
+                found.append(vector)
+        if not found:
+            return None
+        return self._np.add.reduce(found)
 
     def probabilities(self, text: str, allowed: AbstractSet[str] | None = None) -> list[tuple[str, float]]:
         """(code, probability) pairs for text, most likely first."""

@@ -175,13 +175,20 @@ def test_paragraph_languages_and_a_mixed_document() -> None:
 
 @settings(max_examples=200)
 @given(st.text(st.characters(codec="utf-8"), max_size=300))
-def test_gram_ids_by_word_are_the_ngrams(text: str) -> None:
-    """The word-by-word look-up (with its cache) finds the rows of exactly the n-grams of ngrams()."""
+def test_scores_by_word_are_the_scores_of_the_ngrams(text: str) -> None:
+    """Word by word (with the cache) the scores are those of exactly the n-grams of ngrams()."""
+    import numpy as np
+
     from cleancorp.language import NaiveBayesBackend, get_backend, ngrams, prepare
 
     backend = get_backend("langdetect")
     assert isinstance(backend, NaiveBayesBackend)
     prepared = prepare(text)
-    expected = Counter(i for i in map(backend._index.get, ngrams(prepared)) if i is not None)
-    assert Counter(backend.gram_ids(prepared)) == expected
-    assert Counter(backend.gram_ids(prepared)) == expected  # from the cache
+    rows = [i for i in map(backend._index.get, ngrams(prepared)) if i is not None]
+    assert Counter(backend.gram_ids(prepared)) == Counter(rows)
+    for _ in range(2):  # computed, then from the cache
+        scores = backend.scores(text)
+        if not rows:
+            assert scores is None
+        else:
+            assert np.allclose(scores, backend.scores_of_rows(rows), rtol=1e-12, atol=1e-9)
