@@ -99,18 +99,23 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         quote_rules, false_friends = rules_for(
             rules, guess.language, config.disabled_rules, config.keep_categories
         )
+        document = "\n".join(paragraphs)
         document_rules = (
             quote_rules,
-            mentioned_false_friends(false_friends, "\n".join(paragraphs), config.source_language),
+            mentioned_false_friends(false_friends, document, config.source_language),
         )
+        # what no paragraph holds if the whole text does not
+        foreign_typography = FOREIGN_TYPOGRAPHY_RE.search(document) is not None
         for index, paragraph in enumerate(paragraphs):
             if paragraph:
                 quote_rules, false_friends = document_rules
                 if own_languages:
                     found = own_languages[index].language
                     own = None if found == "und" or _letters(paragraph) < PARAGRAPH_MIN_LETTERS else found
-                else:
+                elif foreign_typography:
                     own = _paragraph_language(paragraph, config)
+                else:
+                    own = None
                 if own is not None and own != guess.language:
                     quote_rules, false_friends = rules_for(
                         rules, own, config.disabled_rules, config.keep_categories

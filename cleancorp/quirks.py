@@ -39,6 +39,7 @@ from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
+from cleancorp.prefilter import fold
 from cleancorp.result import Edit
 from cleancorp.rules import FalseFriendRule, QuoteRule, RuleSet, load_rules
 
@@ -386,11 +387,25 @@ QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
 # What a paragraph must hold for each quote rule to find anything: each
 # finder returns nothing without it, so a rule is skipped where it is absent
 # (checked again after every round of repairs, which may bring one in).
-QUOTE_TRIGGERS: dict[str, re.Pattern[str]] = {
-    "guillemet-in-english": re.compile(r"[«»‹›]"),
-    "reopen-quote-after-attribution": QUOTE_MARK_RE,
-    "duplicate-open-quote": QUOTE_MARK_RE,
-    "french-spacing": re.compile(r"[ \u00a0\u202f][?!:;]|“[ \u00a0\u202f]"),
+_SPACES_BEFORE_MARKS = tuple(space + mark for space in " \u00a0\u202f" for mark in "?!:;")
+_SPACES_INSIDE_QUOTES = tuple("“" + space for space in " \u00a0\u202f")
+_DOUBLE_QUOTE_MARKS = ("“", "”", "‘‘", "``", "’’", "''")
+
+
+def _holds_any(pieces: tuple[str, ...]) -> Callable[[str], bool]:
+    def holds(text: str) -> bool:
+        return any(piece in text for piece in pieces)
+
+    return holds
+
+
+QUOTE_TRIGGERS: dict[str, Callable[[str], bool]] = {
+    "guillemet-in-english": _holds_any(("«", "»", "‹", "›")),  # what GUILLEMET_RE needs
+    "reopen-quote-after-attribution": _holds_any(_DOUBLE_QUOTE_MARKS),  # what QUOTE_MARK_RE needs
+    "duplicate-open-quote": _holds_any(_DOUBLE_QUOTE_MARKS),
+    "french-spacing": _holds_any(
+        _SPACES_BEFORE_MARKS + _SPACES_INSIDE_QUOTES
+    ),  # FRENCH_SPACE_RE, or “ and a space
 }
 
 
@@ -415,12 +430,15 @@ def mentioned_false_friends(
     ()
     """
     replacements = " ".join(value for rule in false_friends for value in rule.forms.values())
+    folded = fold(text)
     kept = []
     for rule in false_friends:
         hinted = source_language is not None and source_language in rule.sources
         if not may_act(rule, hinted):
             continue
-        if _mentions(rule, text) or _mentions(rule, replacements):
+        # a case-insensitive match holds the folded word: a cheap test before the regex
+        said = any(fold(form.split()[0]) in folded for form in rule.forms) and _mentions(rule, text)
+        if said or _mentions(rule, replacements):
             kept.append(rule)
     return tuple(kept)
 
@@ -467,7 +485,7 @@ def repair_paragraph_quirks(
         before = len(edits)
         for quote_rule in quote_rules:
             trigger = QUOTE_TRIGGERS.get(quote_rule.id)
-            if trigger is not None and trigger.search(text) is None:
+            if trigger is not None and not trigger(text):
                 continue
             found = QUOTE_FINDERS[quote_rule.id](text)
             text = apply_repairs(quote_rule.id, quote_rule.category, paragraph, text, found, edits)

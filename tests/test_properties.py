@@ -167,5 +167,5 @@ def test_quirk_triggers_skip_only_rules_that_find_nothing(raw: str) -> None:
 
     for paragraph in split_paragraphs(raw):
         for rule_id, trigger in QUOTE_TRIGGERS.items():
-            if trigger.search(paragraph) is None:
+            if not trigger(paragraph):
                 assert QUOTE_FINDERS[rule_id](paragraph) == []
