@@ -387,25 +387,28 @@ QUOTE_FINDERS: dict[str, Callable[[str], list[tuple[int, str, str]]]] = {
 # What a paragraph must hold for each quote rule to find anything: each
 # finder returns nothing without it, so a rule is skipped where it is absent
 # (checked again after every round of repairs, which may bring one in).
-_SPACES_BEFORE_MARKS = tuple(space + mark for space in " \u00a0\u202f" for mark in "?!:;")
-_SPACES_INSIDE_QUOTES = tuple("“" + space for space in " \u00a0\u202f")
-_DOUBLE_QUOTE_MARKS = ("“", "”", "‘‘", "``", "’’", "''")
+_FRENCH_SPACE_TRIGGER_RE = re.compile(r"[ \u00a0\u202f][?!:;]|“[ \u00a0\u202f]")
 
 
-def _holds_any(pieces: tuple[str, ...]) -> Callable[[str], bool]:
-    def holds(text: str) -> bool:
-        return any(piece in text for piece in pieces)
+def _has_guillemet(text: str) -> bool:  # what GUILLEMET_RE needs
+    return "«" in text or "»" in text or "‹" in text or "›" in text
 
-    return holds
+
+def _has_double_quote(text: str) -> bool:  # what QUOTE_MARK_RE needs
+    return "“" in text or "”" in text or "''" in text or "``" in text or "‘‘" in text or "’’" in text
+
+
+def _has_french_space(text: str) -> bool:  # what FRENCH_SPACE_RE or “ and a space need
+    return (
+        "?" in text or "!" in text or ":" in text or ";" in text or "“" in text
+    ) and _FRENCH_SPACE_TRIGGER_RE.search(text) is not None
 
 
 QUOTE_TRIGGERS: dict[str, Callable[[str], bool]] = {
-    "guillemet-in-english": _holds_any(("«", "»", "‹", "›")),  # what GUILLEMET_RE needs
-    "reopen-quote-after-attribution": _holds_any(_DOUBLE_QUOTE_MARKS),  # what QUOTE_MARK_RE needs
-    "duplicate-open-quote": _holds_any(_DOUBLE_QUOTE_MARKS),
-    "french-spacing": _holds_any(
-        _SPACES_BEFORE_MARKS + _SPACES_INSIDE_QUOTES
-    ),  # FRENCH_SPACE_RE, or “ and a space
+    "guillemet-in-english": _has_guillemet,
+    "reopen-quote-after-attribution": _has_double_quote,
+    "duplicate-open-quote": _has_double_quote,
+    "french-spacing": _has_french_space,
 }
 
 
