@@ -244,9 +244,14 @@ class NaiveBayesBackend:
 _URL_RE = re.compile(r"https?://[-_.?&~;+=/#0-9A-Za-z]{1,2076}")
 _MAIL_RE = re.compile(r"[-_.0-9A-Za-z]{1,64}@[-_0-9A-Za-z]{1,255}[-_.0-9A-Za-z]{1,255}")
 _SPACES_RE = re.compile(r" {2,}")
+# the combining marks langdetect's normalize_vi joins to a vowel (NGram.DMARK_CLASS)
+_VI_MARK_RE = re.compile("[\u0300\u0301\u0303\u0309\u0323]")
 _LATIN_RE = re.compile(r"[A-z]")
-# what langdetect counts as not Latin: U+0300 and above, less Latin Extended Additional
-_NOT_LATIN_RE = re.compile(r"[\u0300-\u1dff\u1f00-\U0010ffff]")
+_NOT_A_TO_Z = bytes(code for code in range(128) if not ord("A") <= code <= ord("z"))
+# what langdetect counts as not Latin: U+0300 and above. (Its cleaning_text
+# means to leave out Latin Extended Additional, but compares the block's number
+# with its name, so the exception never applies.)
+_NOT_LATIN_RE = re.compile(r"[\u0300-\U0010ffff]")
 
 
 def prepare(text: str, limit: int = SAMPLE_CHARS) -> str:
@@ -256,11 +261,21 @@ def prepare(text: str, limit: int = SAMPLE_CHARS) -> str:
     ``Detector.cleaning_text``, without their per-character loops)."""
     from langdetect.utils.ngram import NGram
 
-    # addresses are cut before the text is, so more than limit is read
-    text = _MAIL_RE.sub(" ", _URL_RE.sub(" ", text[: 3 * limit]))
-    text = _SPACES_RE.sub(" ", NGram.normalize_vi(text)[:limit])
-    if len(_LATIN_RE.findall(text)) * 2 < len(_NOT_LATIN_RE.findall(text)):
-        text = _LATIN_RE.sub("", text)
+    # addresses are cut before the text is, so more than limit is read; each
+    # step is skipped when the text lacks what it looks for (the same result)
+    text = text[: 3 * limit]
+    if "http" in text:
+        text = _URL_RE.sub(" ", text)
+    if "@" in text:
+        text = _MAIL_RE.sub(" ", text)
+    if not text.isascii() and _VI_MARK_RE.search(text):
+        text = NGram.normalize_vi(text)
+    text = _SPACES_RE.sub(" ", text[:limit])
+    if not text.isascii():
+        not_latin = len(_NOT_LATIN_RE.findall(text))
+        # the characters of [A-z], counted in the text's ASCII bytes
+        if not_latin and len(text.encode("ascii", "ignore").translate(None, _NOT_A_TO_Z)) * 2 < not_latin:
+            text = _LATIN_RE.sub("", text)
     return text
 
 

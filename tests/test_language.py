@@ -110,7 +110,32 @@ def test_same_answer_under_threads() -> None:
         assert list(pool.map(cleancorp.detect_language, texts)) == alone
 
 
-@given(st.text(alphabet="abcdeéABCDÉ  ,.-'xyzНАТОнато中文", max_size=80))
+# what prepare() looks for: addresses, Vietnamese combining marks, [A-z] less
+# the letters ([ \\ ] ^ _ `), and scripts other than Latin
+_PIECES = st.sampled_from(
+    [
+        "http://x.org/a",
+        "https://",
+        "a@b.co",
+        "@",
+        "e\u0301",
+        "o\u0323",
+        "\u0309",
+        "[",
+        "\\",
+        "^",
+        "_",
+        "`",
+        "\u2019",
+    ]
+)
+
+
+@given(
+    st.lists(_PIECES | st.text(alphabet="abcdeéABCDÉ  ,.-'xyzНАТОнато中文", max_size=12), max_size=12).map(
+        "".join
+    )
+)
 def test_ngrams_are_langdetects(text: str) -> None:
     """The default backend reads exactly the n-grams langdetect's own loop reads."""
     from cleancorp.language import _langdetect_factory, ngrams, prepare
