@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -66,6 +66,8 @@ Literals = frozenset[str] | None
 
 
 EDGE_KEY_LENGTH = 5
+MEMO_SIZE = 16_384
+"""Paragraph heads (and tails) whose probes a prefilter keeps: a few MB at most."""
 DIGIT_KEY = "\\d"
 """The key of a paragraph whose first (or last) letter or digit is a decimal digit."""
 END_KEY = ""
@@ -532,6 +534,10 @@ class Prefilter:
     automaton: Any
     """An Aho-Corasick automaton of the folded literals of the other probes."""
     _expanded: dict[int, tuple[ProbeKey, ...]]
+    _heads: dict[str, int] = field(default_factory=dict)
+    """The probes by first keys of each paragraph head seen (a bounded memo)."""
+    _tails: dict[str, int] = field(default_factory=dict)
+    """The probes by last keys of each paragraph tail seen (a bounded memo)."""
 
     def probes(self, mask: int) -> tuple[ProbeKey, ...]:
         """The probes of a set, in rule order."""
@@ -553,6 +559,7 @@ class Prefilter:
         first_digit, last_digit = by_first.get(DIGIT_KEY, 0), by_last.get(DIGIT_KEY, 0)
         first_word = FIRST_WORD_RE.match
         get, last_get = by_first.get, by_last.get
+        heads, tails = self._heads, self._tails
         masks = []
         starts = []
         offset = 0
@@ -576,30 +583,35 @@ class Prefilter:
             # into the next paragraph (a newline) cannot equal a key that a
             # paragraph could match.
             head = document[start : start + EDGE_KEY_LENGTH]
-            mask = (
-                always
-                | get(head[:1], 0)
-                | get(head[:2], 0)
-                | get(head[:3], 0)
-                | get(head[:4], 0)
-                | get(head, 0)
-            )
-            if head[0].isdecimal():
-                mask |= first_digit
+            found = heads.get(head)
+            if found is None:
+                found = (
+                    get(head[:1], 0) | get(head[:2], 0) | get(head[:3], 0) | get(head[:4], 0) | get(head, 0)
+                )
+                if head[0].isdecimal():
+                    found |= first_digit
+                if len(heads) < MEMO_SIZE:
+                    heads[head] = found
+            mask = always | found
             if by_last:
                 end = stop
                 while not document[end - 1].isalnum():
                     end -= 1
                 tail = document[max(start, end - EDGE_KEY_LENGTH) : end]
-                mask |= (
-                    last_get(tail[-1:], 0)
-                    | last_get(tail[-2:], 0)
-                    | last_get(tail[-3:], 0)
-                    | last_get(tail[-4:], 0)
-                    | last_get(tail, 0)
-                )
-                if tail[-1].isdecimal():
-                    mask |= last_digit
+                found = tails.get(tail)
+                if found is None:
+                    found = (
+                        last_get(tail[-1:], 0)
+                        | last_get(tail[-2:], 0)
+                        | last_get(tail[-3:], 0)
+                        | last_get(tail[-4:], 0)
+                        | last_get(tail, 0)
+                    )
+                    if tail[-1].isdecimal():
+                        found |= last_digit
+                    if len(tails) < MEMO_SIZE:
+                        tails[tail] = found
+                mask |= found
             if gate is not None and gate.match(paragraph):
                 mask |= self.gated
             masks.append(mask)
