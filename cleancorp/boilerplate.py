@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from cleancorp.paragraphs import join_paragraphs, split_paragraphs
-from cleancorp.prefilter import build_prefilter
+from cleancorp.prefilter import Candidate, build_prefilter
 from cleancorp.repeated import RepeatedLines
 from cleancorp.result import Edit
 from cleancorp.rules import BoilerplateRule, RuleSet, load_rules
@@ -149,20 +149,19 @@ def _fits(rule: BoilerplateRule, words: int) -> bool:
 
 
 def _matches(
-    text: str, rules: Sequence[BoilerplateRule], candidates: Sequence[tuple[int, int]]
+    text: str, rules: Sequence[BoilerplateRule], candidates: Sequence[Candidate]
 ) -> tuple[BoilerplateRule, ...]:
     """The rules that match text, in file order, up to the first ``anywhere`` one.
 
-    ``candidates`` are the probes the prefilter left, as (rule, probe) indexes
-    in rule order.
+    ``candidates`` are the probes the prefilter left, in rule order.
     """
     words = -1
     found: list[BoilerplateRule] = []
-    for rule_index, probe_index in candidates:
+    for rule_index, finder in candidates:
         rule = rules[rule_index]
         if found and found[-1] is rule:
             continue
-        if not rule.probes[probe_index].found(text):
+        if finder(text) is None:
             continue
         if words < 0:
             words = count_words(text)
@@ -179,7 +178,7 @@ def _all_matches(
     """The matching rules of each paragraph (see :func:`_matches`), prefiltered."""
     prefilter = build_prefilter(tuple(rules))
     return [
-        _matches(p, rules, found) if p else ()
+        _matches(p, rules, found) if found and p else ()
         for p, found in zip(paragraphs, prefilter.candidates(paragraphs), strict=True)
     ]
 

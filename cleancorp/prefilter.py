@@ -6,10 +6,10 @@ on each of them is what made the stage slow. Every rule's regex is read once
 without*: ``Follow us on {{social}}`` cannot match a paragraph that lacks
 ``follow us on``; a pattern with alternatives needs one literal per
 alternative. All rules' literals go into one Aho-Corasick automaton
-(``pyahocorasick``), run once over the whole document; a rule is then tried only on the paragraphs where
-one of its literals was found. A rule whose patterns yield no literal of at
-least ``MIN_LITERAL`` characters (a separator line, ``^[\\W_]+$``) is tried
-on every paragraph.
+(``ahocorasick_rs``, a compiled DFA), run once over the whole document; a
+rule is then tried only on the paragraphs where one of its literals was found.
+A rule whose patterns yield no literal of at least ``MIN_LITERAL`` characters
+(a separator line, ``^[\\W_]+$``) is tried on every paragraph.
 
 This is exact, not a heuristic: a literal is taken only from a part of the
 pattern that every match must contain, and the search is case-insensitive
@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-import ahocorasick  # type: ignore[import-not-found,unused-ignore]
+import ahocorasick_rs
 
 _sre_parse: Any
 _sre_constants: Any
@@ -80,6 +80,8 @@ _NON_WORD_CATEGORIES = frozenset(
 )
 _LOOKS = (_sre_constants.ASSERT, _sre_constants.ASSERT_NOT)
 FIRST_WORD_RE = re.compile(r"[\W_]*")
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
+"""Lone surrogates, which the automaton (working on UTF-8) cannot take."""
 
 
 def _non_word_only(op: Any, value: Any) -> bool:
@@ -167,23 +169,61 @@ def _prefixes(items: list[Any]) -> set[str]:
     """The first ``EDGE_KEY_LENGTH`` characters a match of items can start with.
 
     Items that match a known small set of strings are multiplied out, so
-    ``e-?mail`` gives ``e-mai`` and ``email``; a string stops short where an
-    item matches too much to list (a class, a repeat): the paragraph's
-    shorter prefix is looked up too.
+    ``e-?mail`` gives ``e-mai`` and ``email``; alternatives and groups are
+    followed into, so ``a (?:version|copy)`` gives ``a ver`` and ``a cop``; a
+    string stops short where an item matches too much to list (a class, a
+    repeat): the paragraph's shorter prefix is looked up too.
     """
-    strings = {""}
-    for op, value in items:
-        exact = _exact(op, value)
-        if exact is None:
-            break
-        longer = {(s + e)[:EDGE_KEY_LENGTH] for s in strings for e in exact}
-        if len(longer) > MAX_PRODUCT:
-            break
-        strings = longer
-        if all(len(s) == EDGE_KEY_LENGTH for s in strings):
-            break
+    strings = _starts(items, EDGE_KEY_LENGTH)
     # a string that extends another adds nothing: its paragraphs have the other too
     return {s for s in strings if not any(o != s and s.startswith(o) for o in strings)}
+
+
+def _starts(items: list[Any], length: int) -> set[str]:
+    """The strings of up to ``length`` characters that a match of items starts with.
+
+    A string shorter than ``length`` stands for any text that starts with it.
+    At most ``MAX_PRODUCT`` strings: beyond that they are cut shorter, which
+    keeps them true (a prefix of a start is a start).
+    """
+    if not items or length == 0:
+        return {""}
+    op, value = items[0]
+    rest = items[1:]
+    exact = _exact(op, value)
+    if exact is not None:
+        heads = set(exact)
+    elif op is _SUBPATTERN:
+        return _starts([*value[-1], *rest], length)
+    elif _ATOMIC is not None and op is _ATOMIC:
+        return _starts([*value, *rest], length)
+    elif op is _BRANCH:
+        found: set[str] = set()
+        for alternative in value[1]:
+            found |= _starts([*alternative, *rest], length)
+        return _bounded(found)
+    elif op in _REPEATS and value[0] >= 1:
+        # a match starts with one match of the repeated part, then anything
+        return _starts(list(value[2]), length)
+    else:
+        return {""}
+    found = set()
+    for head in heads:
+        if len(head) >= length:
+            found.add(head[:length])
+        else:
+            found |= {head + tail for tail in _starts(rest, length - len(head))}
+        if len(found) > MAX_PRODUCT:
+            break
+    return _bounded(found)
+
+
+def _bounded(strings: set[str]) -> set[str]:
+    """Strings cut shorter until there are at most ``MAX_PRODUCT`` of them."""
+    while len(strings) > MAX_PRODUCT:
+        longest = max(map(len, strings))
+        strings = {s[: longest - 1] for s in strings}
+    return strings
 
 
 def _ordered(items: Any, forward: bool) -> list[Any]:
@@ -441,6 +481,9 @@ def fold(text: str) -> str:
 
 ProbeKey = tuple[int, int]
 """A probe: the index of its rule and its index among the rule's probes."""
+Candidate = tuple[int, Callable[[str], object]]
+"""A probe to try: the index of its rule, and its regex's ``match`` (anchored)
+or ``search`` method, which returns ``None`` where the probe is not found."""
 
 
 class _Probe(Protocol):
@@ -533,22 +576,26 @@ class Prefilter:
     """Probes by the last keys of the paragraphs they can match."""
     automaton: Any
     """An Aho-Corasick automaton of the folded literals of the other probes."""
-    _expanded: dict[int, tuple[ProbeKey, ...]]
+    automaton_masks: tuple[int, ...]
+    """The probes of each of the automaton's strings, by its index."""
+    finders: tuple[Candidate, ...]
+    """The candidate of each bit."""
+    _expanded: dict[int, tuple[Candidate, ...]]
     _heads: dict[str, int] = field(default_factory=dict)
     """The probes by first keys of each paragraph head seen (a bounded memo)."""
     _tails: dict[str, int] = field(default_factory=dict)
     """The probes by last keys of each paragraph tail seen (a bounded memo)."""
 
-    def probes(self, mask: int) -> tuple[ProbeKey, ...]:
+    def probes(self, mask: int) -> tuple[Candidate, ...]:
         """The probes of a set, in rule order."""
         found = self._expanded.get(mask)
         if found is None:
-            found = tuple(key for bit, key in enumerate(self.keys) if mask >> bit & 1)
+            found = tuple(key for bit, key in enumerate(self.finders) if mask >> bit & 1)
             if len(self._expanded) < 4096:
                 self._expanded[mask] = found
         return found
 
-    def candidates(self, paragraphs: Sequence[str]) -> list[tuple[ProbeKey, ...]]:
+    def candidates(self, paragraphs: Sequence[str]) -> list[tuple[Candidate, ...]]:
         """For each paragraph, the probes that may match it, in rule order.
 
         (:func:`edge_keys` inlined: this loop runs once per paragraph.)
@@ -617,8 +664,15 @@ class Prefilter:
             masks.append(mask)
             offset = stop + 1
         if self.automaton is not None:
-            for end, mask in self.automaton.iter(document):
-                masks[bisect_right(starts, end) - 1] |= mask
+            literal_masks = self.automaton_masks
+            try:
+                found_literals = self.automaton.find_matches_as_indexes(document, overlapping=True)
+            except UnicodeEncodeError:  # a lone surrogate: one character for one, as offsets need
+                found_literals = self.automaton.find_matches_as_indexes(
+                    SURROGATE_RE.sub("\ufffd", document), overlapping=True
+                )
+            for index, start, _end in found_literals:
+                masks[bisect_right(starts, start) - 1] |= literal_masks[index]
         return [self.probes(mask) for mask in masks]
 
 
@@ -699,12 +753,28 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
         else:
             gated_mask |= bit
     automaton = None
-    if by_literal:
-        automaton = ahocorasick.Automaton()
-        by_key: dict[str, int] = {}
-        for literal, key in _automaton_keys(by_literal).items():
-            by_key[key] = by_key.get(key, 0) | by_literal[literal]
-        for key, mask in by_key.items():
-            automaton.add_word(key, mask)
-        automaton.make_automaton()
-    return Prefilter(tuple(keys), always, gated_mask, gate, by_first, by_last, automaton, {})
+    by_key: dict[str, int] = {}
+    for literal, key in _automaton_keys(by_literal).items():
+        by_key[key] = by_key.get(key, 0) | by_literal[literal]
+    if by_key:
+        automaton = ahocorasick_rs.AhoCorasick(
+            list(by_key), implementation=ahocorasick_rs.Implementation.DFA
+        )
+    finders = tuple(
+        (rule_index, probe.regex.match if probe.anchored else probe.regex.search)
+        for rule_index, probe in (
+            (rule_index, rules[rule_index].probes[probe_index]) for rule_index, probe_index in keys
+        )
+    )
+    return Prefilter(
+        tuple(keys),
+        always,
+        gated_mask,
+        gate,
+        by_first,
+        by_last,
+        automaton,
+        tuple(by_key.values()),
+        finders,
+        {},
+    )

@@ -152,6 +152,13 @@ def test_first_keys() -> None:
     )  # the common prefix is factored out
     assert first_keys(re.compile(r"^\W*(?:posted )?\d{1,2} hours ago", re.I)) == frozenset({"poste", r"\d"})
     assert first_keys(re.compile(r"^[\W_]+$")) == frozenset({""})
+    # alternatives after a shared first letter are followed, not cut at it
+    assert first_keys(re.compile(r"^\W*(?:a version of|appeared in) print", re.I)) == frozenset(
+        {"a ver", "appea"}
+    )
+    assert first_keys(re.compile(r"^(?:the )?(?:lat(?:est|er)|news)\b", re.I)) == frozenset(
+        {"the l", "the n", "lates", "later", "news"}
+    )
     assert first_keys(re.compile(r"^.*ago")) is None
 
 
@@ -176,3 +183,10 @@ def test_fold_keeps_length_and_matches_case_insensitive_regexes() -> None:
 )
 def test_edge_keys(text: str, first: tuple[str, ...], last: tuple[str, ...]) -> None:
     assert edge_keys(text) == (first, last)
+
+
+def test_lone_surrogates_do_not_stop_the_literal_search() -> None:
+    """The automaton works on UTF-8; a lone surrogate must neither raise nor hide a rule."""
+    paragraphs = ["\ud800 Follow us on Twitter and Facebook", "All rights reserved.\udfff", "\udc80"]
+    check(paragraphs)
+    assert [r.id for r in _all_matches(paragraphs, RULES)[0]] == ["social-follow"]
