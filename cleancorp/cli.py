@@ -9,19 +9,28 @@ Commands (``cleancorp COMMAND --help`` for each):
 - ``learn INPUT... -o table.json``: the repeated-line table (``clean --repeated table.json``).
 - ``check FILE...`` / ``fix FILE...``: for data files kept in git (and the pre-commit hooks).
 
-Exit codes: 0 done; 1 ``check``/``fix`` found files to change, or an input
-could not be read or an output written (the other inputs are still done);
-2 bad usage, or a bad record with ``--on-error fail``; 130 interrupted; 141 the
-reader of standard output went away (``-o - | head``).
+Exit codes: 0 done; 1 ``check``/``fix`` found files to change (or left a file
+alone: changed meanwhile, locked), or an input could not be read or an output
+written (the other inputs are still done, but not after a full disk); 2 bad
+usage, or a bad record with ``--on-error fail``; 130 interrupted; 141 the reader
+of standard output went away (``-o - | head``).
+
+No output is ever left in part at its name: it is written to a temporary file
+beside it and renamed into place when complete. An output whose input could not
+be read in full is not kept, and a failure to write (``cannot write out/a.jsonl:
+No space left on device``) removes the temporary file.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import difflib
+import errno
 import json
 import os
+import stat
 import sys
 import time
 from collections import deque
@@ -35,14 +44,19 @@ from typing import Any, TextIO
 from cleancorp import __version__
 from cleancorp.config import CleanConfig
 from cleancorp.corpus import (
+    CAN_LOCK,
     FORMATS,
     AtomicFile,
     CorpusError,
     Item,
+    LockedError,
+    OutputError,
     Source,
     find_sources,
+    locked,
     parquet_schema,
     read_items,
+    remove_stale_temporaries,
     split_suffix,
     write_atomic,
 )
@@ -67,6 +81,8 @@ CHUNK_BYTES = 4 << 20
 MAX_REPORTED = 20
 """Bad records reported one by one on stderr; the rest are counted."""
 PROGRESS_EVERY = 0.25
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+"""Write errors that every later output would meet too: the run stops at the first."""
 NOT_CORPUS_SUFFIXES = frozenset({".json", ".csv", ".tsv", ".gz", ".zst", ".zstd", ".xml", ".html", ".arrow"})
 
 
@@ -192,8 +208,11 @@ class Output:
                 sys.stdout.flush()
             except BrokenPipeError:
                 # the reader stopped (`| head`): stop quietly, as shell tools do
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                _drop_stdout()
                 raise PipeClosedError from None
+            except OSError as error:
+                _drop_stdout()  # what is left in its buffer would fail again at exit
+                raise OutputError("standard output", error) from error
         else:
             self._file.write(data)
         self.written += len(outputs)
@@ -211,8 +230,11 @@ class Output:
                 else pyarrow.Table.from_pylist(rows).schema
             )
             self._schema = _with_result_type(base, self.audit)
-            assert self._file is not None
-            self._parquet = pyarrow.parquet.ParquetWriter(self._file.stream, self._schema)
+            assert self._file is not None and self.target is not None
+            try:
+                self._parquet = pyarrow.parquet.ParquetWriter(self._file.stream, self._schema)
+            except OSError as error:
+                raise OutputError(self.target, error) from error
         try:
             table = pyarrow.Table.from_pylist(rows, schema=self._schema)
         except (pyarrow.ArrowException, TypeError, ValueError) as error:
@@ -220,12 +242,20 @@ class Output:
                 f"{self.target}: the records do not share one Parquet schema ({error}); "
                 "write JSONL instead (--format jsonl)"
             ) from error
-        self._parquet.write_table(table)
+        try:
+            self._parquet.write_table(table)
+        except OSError as error:
+            assert self.target is not None
+            raise OutputError(self.target, error) from error
         self.written += len(rows)
 
     def commit(self) -> None:
         if self._parquet is not None:
-            self._parquet.close()
+            try:
+                self._parquet.close()
+            except OSError as error:
+                assert self.target is not None
+                raise OutputError(self.target, error) from error
         if self._file is not None:
             if self.format == "parquet" and self._parquet is None:
                 self._file.discard()  # no record at all: nothing to write a schema from
@@ -235,6 +265,18 @@ class Output:
     def discard(self) -> None:
         if self._file is not None:
             self._file.discard()
+
+
+def _tidy(targets: Iterable[Path]) -> None:
+    """Remove what killed runs left beside these outputs (each folder is listed once)."""
+    for folder in sorted({target.parent for target in targets}):
+        remove_stale_temporaries(folder)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that nothing more is written (or fails) there."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # not a real file (a test's capture)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _with_result_type(schema: Any, audit: bool) -> Any:
@@ -324,7 +366,25 @@ def _encoded(record: dict[str, Any], result: CleanResult, job: Job) -> Any:
 
 
 def _json_line(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", "surrogatepass")
+    return (json_text(record) + "\n").encode("utf-8")
+
+
+def json_text(value: Any, **options: Any) -> str:
+    r"""JSON with its text as it is, but lone surrogates (from ``"\ud800"`` escapes) kept escaped.
+
+    Written as UTF-8 it is then always valid UTF-8, and it reads back the same.
+
+    >>> json_text({"title": "café"})
+    '{"title": "café"}'
+    >>> json_text({"title": "café " + chr(0xD800)})
+    '{"title": "caf\\u00e9 \\ud800"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, **options)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, **options)
+    return text
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
@@ -380,6 +440,7 @@ class Run:
     rejects: list[Item] = field(default_factory=list)
     reported: int = 0
     failed_inputs: int = 0
+    failed_outputs: int = 0
     outputs_written: int = 0
 
 
@@ -392,6 +453,8 @@ def _plan(args: argparse.Namespace, sources: list[Source]) -> list[tuple[list[So
     output = Path(args.output)
     inputs = {source.path.resolve() for source in sources}
     kind, compression = split_suffix(output)
+    if kind is None and output.exists() and not output.is_dir():
+        raise UsageError(f"{output} is a file, not a folder; name a folder, or a .jsonl or .parquet file")
     if kind is None and not output.is_dir() and output.suffix.lower() in NOT_CORPUS_SUFFIXES:
         raise UsageError(
             f"{output}: cleancorp does not write {output.suffix} files; name a folder, "
@@ -464,6 +527,16 @@ def _run_clean(args: argparse.Namespace, err: TextIO) -> int:
     config, text_field = _config(args)
     sources = find_sources(args.inputs)
     plan = _plan(args, sources)
+    if args.rejects is not None:
+        rejects = Path(args.rejects).resolve()
+        if rejects in {source.path.resolve() for source in sources}:
+            raise UsageError(f"{args.rejects} is also an input; write the bad records to another file")
+        if rejects in {output.target.resolve() for _, output in plan if output.target is not None}:
+            raise UsageError(f"{args.rejects} is also an output; write the bad records to another file")
+    _tidy(
+        [output.target for _, output in plan if output.target is not None]
+        + ([Path(args.rejects)] if args.rejects is not None else [])
+    )
     run = Run()
     total = sum(source.size for sources_, _ in plan for source in sources_)
     progress = Progress(err, total, enabled=not args.quiet and err.isatty() and "CI" not in os.environ)
@@ -479,30 +552,55 @@ def _run_clean(args: argparse.Namespace, err: TextIO) -> int:
     try:
         for inputs, output in plan:
             current = output
-            output.open()
-            for source in inputs:
-                try:
-                    _clean_source(
-                        source,
-                        output,
-                        args,
-                        config,
-                        text_field,
-                        run,
-                        executor,
-                        workers,
-                        err,
-                        lambda position, base=done_before: progress.update(
-                            run.tally.documents, base + position
-                        ),
+            try:
+                output.open()
+                complete = True
+                for source in inputs:
+                    written = output.written
+                    try:
+                        _clean_source(
+                            source,
+                            output,
+                            args,
+                            config,
+                            text_field,
+                            run,
+                            executor,
+                            workers,
+                            err,
+                            lambda position, base=done_before: progress.update(
+                                run.tally.documents, base + position
+                            ),
+                        )
+                    except OSError as error:
+                        print(f"cleancorp: cannot read {source.path}: {error.strerror or error}", file=err)
+                        run.failed_inputs += 1
+                        complete = complete and output.written == written  # nothing of it went out
+                    done_before += source.size
+                if complete:
+                    output.commit()
+                    run.outputs_written += 1
+                else:
+                    output.discard()
+                    if output.target is not None:
+                        print(
+                            f"cleancorp: {output.target}: not written (an input was read in part)", file=err
+                        )
+            except OutputError as error:
+                output.discard()
+                run.failed_outputs += 1
+                print(f"cleancorp: {error}", file=err)
+                if output.target is None or error.errno in DISK_FULL_ERRNOS:
+                    print(
+                        f"cleancorp: stopped; {run.outputs_written} of {len(plan)} outputs were written "
+                        "in full, none in part",
+                        file=err,
                     )
-                except OSError as error:
-                    print(f"cleancorp: {source.path}: {error.strerror or error}", file=err)
-                    run.failed_inputs += 1
-                done_before += source.size
-            output.commit()
+                    progress.close()
+                    if executor is not None:
+                        executor.shutdown(wait=False, cancel_futures=True)
+                    return EXIT_FAILED
             current = None
-            run.outputs_written += 1
     except (KeyboardInterrupt, StopRunError, CorpusError, BrokenProcessPool, PipeClosedError) as stop:
         if current is not None:
             current.discard()
@@ -539,7 +637,7 @@ def _run_clean(args: argparse.Namespace, err: TextIO) -> int:
     _write_rejects(args, run)
     if not args.quiet:
         print(run.tally.table(time.monotonic() - started), file=err)
-    return EXIT_FAILED if run.failed_inputs else EXIT_OK
+    return EXIT_FAILED if run.failed_inputs or run.failed_outputs else EXIT_OK
 
 
 def _clean_source(
@@ -592,7 +690,7 @@ def _write_rejects(args: argparse.Namespace, run: Run) -> None:
     if args.rejects is None:
         return
     lines = [
-        json.dumps(
+        json_text(
             {
                 "source": str(item.source),
                 "line": item.line,
@@ -602,13 +700,12 @@ def _write_rejects(args: argparse.Namespace, run: Run) -> None:
                 else None,
                 "record": item.record,
             },
-            ensure_ascii=False,
             default=str,
         )
         + "\n"
         for item in run.rejects
     ]
-    write_atomic(Path(args.rejects), "".join(lines).encode("utf-8", "surrogatepass"))
+    write_atomic(Path(args.rejects), "".join(lines).encode("utf-8"))
 
 
 # --- explain -------------------------------------------------------------------
@@ -727,6 +824,7 @@ def _run_learn(args: argparse.Namespace, err: TextIO) -> int:
                     yield item.record[text_field]
 
     table = learn_repeated_lines(texts(), min_documents=args.min_documents)
+    _tidy([output])
     write_atomic(output, (table.to_json() + "\n").encode("utf-8"))
     print(
         f"cleancorp: {len(table.counts):,} lines in at least {args.min_documents} of "
@@ -764,7 +862,7 @@ def fixed_content(path: Path, data: bytes, config: CleanConfig, text_field: str)
         body = line.rstrip("\r\n")
         try:
             record = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or not JSON that can be read
             record = None
         if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
             lines.append(line)
@@ -774,8 +872,8 @@ def fixed_content(path: Path, data: bytes, config: CleanConfig, text_field: str)
             lines.append(line)
         else:
             record[text_field] = cleaned
-            lines.append(json.dumps(record, ensure_ascii=False) + line[len(body) :])
-    return "".join(lines).encode("utf-8", "surrogatepass")
+            lines.append(json_text(record) + line[len(body) :])
+    return "".join(lines).encode("utf-8")
 
 
 def _short_diff(path: Path, old: bytes, new: bytes) -> list[str]:
@@ -795,41 +893,101 @@ def _short_diff(path: Path, old: bytes, new: bytes) -> list[str]:
     return diff
 
 
+FIXED, UNCHANGED, SKIPPED, CHANGED_MEANWHILE = "fixed", "unchanged", "skipped", "changed-meanwhile"
+"""What :func:`fix_file` did."""
+
+
+def fix_file(path: Path, config: CleanConfig, text_field: str) -> str:
+    """Clean a data file in place; returns ``fixed``, ``unchanged``, ``skipped`` or ``changed-meanwhile``.
+
+    The file is read and replaced under an advisory lock (:func:`cleancorp.corpus.locked`),
+    so two ``fix`` runs on one file take turns. A writer that does not lock is
+    caught by a second look just before the cleaned file is renamed into place:
+    if the file is not the one that was read (its bytes, size, time or inode),
+    it is left alone (``changed-meanwhile``) and nothing of that writer's change
+    is lost. The file keeps its permissions; a symbolic link keeps pointing to
+    the file it names, which is the one cleaned. What this cannot close: a
+    writer that does not lock and writes in the instant between that look and
+    the rename. Raises :class:`OSError` when the file cannot be read,
+    :class:`~cleancorp.corpus.OutputError` when it cannot be written and
+    :class:`~cleancorp.corpus.LockedError` when another process holds it too long.
+    """
+    target = path.resolve() if path.is_symlink() else path
+    with locked(target) as handle:
+        before = os.fstat(handle.fileno())
+        data = handle.read()
+        if not CAN_LOCK:  # pragma: no cover - Windows, where an open file cannot be replaced
+            handle.close()
+        new = fixed_content(path, data, config, text_field)
+        if new is None:
+            return SKIPPED
+        if new == data:
+            return UNCHANGED
+        with AtomicFile(target) as output:
+            output.write(new)
+            os.chmod(output.temporary, stat.S_IMODE(before.st_mode))
+            output.sync()
+            if _changed_since(target, before, data):
+                output.discard()
+                return CHANGED_MEANWHILE
+        return FIXED
+
+
+def _changed_since(path: Path, before: os.stat_result, data: bytes) -> bool:
+    try:
+        now = os.stat(path)
+        if (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) != (
+            before.st_dev,
+            before.st_ino,
+            before.st_size,
+            before.st_mtime_ns,
+        ):
+            return True
+        return path.read_bytes() != data
+    except OSError:  # gone, or no longer readable: not the file that was read
+        return True
+
+
 def _run_check_or_fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     config, text_field = _config(args)
+    if args.command == "fix":
+        _tidy(Path(name).resolve() for name in args.files)
     status = EXIT_OK
     for name in args.files:
         path = Path(name)
         if path.suffix.lower() not in CHECKED_SUFFIXES:
             print(f"cleancorp: {path}: skipped (checks .txt, .md and .jsonl files)", file=err)
             continue
+        diff: list[str] = []
         try:
-            before = path.stat()
-            data = path.read_bytes()
+            if args.command == "fix":
+                outcome = fix_file(path, config, text_field)
+            else:
+                data = path.read_bytes()
+                new = fixed_content(path, data, config, text_field)
+                outcome = SKIPPED if new is None else UNCHANGED if new == data else FIXED
+                diff = _short_diff(path, data, new) if new is not None and new != data else []
         except OSError as error:
-            print(f"cleancorp: {path}: {error.strerror or error}", file=err)
+            print(f"cleancorp: cannot read {path}: {error.strerror or error}", file=err)
             status = EXIT_FAILED
             continue
-        new = fixed_content(path, data, config, text_field)
-        if new is None:
+        except (OutputError, LockedError) as error:
+            print(f"cleancorp: {error}", file=err)
+            status = EXIT_FAILED
+            continue
+        if outcome == SKIPPED:
             print(f"cleancorp: {path}: skipped (binary or not UTF-8)", file=err)
-            continue
-        if new == data:
-            continue
-        status = EXIT_FAILED
-        if args.command == "check":
-            print(f"{path}: cleaning would change it", file=out)
-            for line in _short_diff(path, data, new):
-                print(f"    {line}", file=out)
-            continue
-        now = path.stat()
-        if (now.st_mtime_ns, now.st_size, now.st_ino) != (before.st_mtime_ns, before.st_size, before.st_ino):
+        elif outcome == CHANGED_MEANWHILE:
             print(f"cleancorp: {path}: changed while it was being cleaned; left alone, run again", file=err)
-            continue
-        print(f"Fixing {path}", file=out)
-        with AtomicFile(path) as output:
-            output.write(new)
-            os.chmod(output.temporary, before.st_mode & 0o7777)
+            status = EXIT_FAILED
+        elif outcome == FIXED:
+            status = EXIT_FAILED
+            if args.command == "fix":
+                print(f"Fixing {path}", file=out)
+            else:
+                print(f"{path}: cleaning would change it", file=out)
+                for line in diff:
+                    print(f"    {line}", file=out)
     return status
 
 
