@@ -14,6 +14,10 @@ from cleancorp.language import BACKENDS, supported_languages
 from cleancorp.repeated import RepeatedLines
 from cleancorp.rules import RuleSet, load_rules
 
+DEFAULT_MAX_CHARS = 10_000_000
+"""The default of :attr:`CleanConfig.max_chars`: ten million characters, some
+two thousand times a long news article."""
+
 # Categories given by code rather than by a rule file.
 SOURCE_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
 CODE_CATEGORIES = frozenset({*STRUCTURAL_RULES.values(), REPEATED_CATEGORY})
@@ -109,6 +113,14 @@ class CleanConfig:
     documents are removed as ``repeated_line``. ``None``: off."""
     repeated_min_documents: int = 3
     """The threshold for :attr:`repeated_lines` (at least 2)."""
+    max_chars: int | None = DEFAULT_MAX_CHARS
+    """The longest document cleaned, in characters (default ten million);
+    ``None``: no limit. A longer text is not an article (a dump, a log, a
+    concatenation gone wrong): it is left as it is, split into paragraphs and
+    joined again, with language ``"und"`` and one edit that says why (rule
+    ``max-chars``, category ``too_long``; it changes nothing, so the audit
+    still replays). Every stage takes time linear in the text's length, so the
+    limit bounds the time and memory one document can take."""
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -163,6 +175,9 @@ class CleanConfig:
         minimum = self.repeated_min_documents
         if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 2:
             raise ValueError(f"repeated_min_documents must be a whole number >= 2, not {minimum!r}")
+        limit = self.max_chars
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
+            raise ValueError(f"max_chars must be a whole number > 0, or None for no limit; got {limit!r}")
         rules = self.rules  # loads and validates the rule files now
         _check_known("categories", self.keep_categories, rules.categories | CODE_CATEGORIES)
         _check_known("rule ids", self.disabled_rules, rules.ids | CODE_RULE_IDS)

@@ -30,6 +30,9 @@ from cleancorp.rules import RuleSet
 MAX_ROUNDS = 16
 # Boilerplate removal and language detection alternate until they agree.
 LANGUAGE_ROUNDS = 3
+# The note a document longer than CleanConfig.max_chars gets.
+MAX_CHARS_RULE = "max-chars"
+MAX_CHARS_CATEGORY = "too_long"
 
 
 @lru_cache(maxsize=1)
@@ -65,18 +68,27 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     elif not isinstance(config, CleanConfig):
         raise TypeError(f"config must be a CleanConfig, not {type(config).__name__}")
 
+    if config.max_chars is not None and len(text) > config.max_chars:
+        return _too_long(text, config.max_chars)
+
     paragraphs = list(split_paragraphs(text))
     edits: list[Edit] = []
 
-    # Most text needs neither stage: a test on the whole text for encoding
-    # repair and a cheap one per paragraph for normalisation skip it exactly.
-    encoding = config.repair_encoding and may_need_repair(text)
+    # Most text needs neither stage: a cheap, exact test per paragraph skips
+    # each of them (the encoding test is made again after a round that
+    # changed the paragraph: removing an invisible character can join the
+    # two halves of a mojibake pair).
     for index, paragraph in enumerate(paragraphs):
+        encoding = config.repair_encoding and may_need_repair(paragraph)
         if not encoding and is_normal(paragraph):
             continue
-        for _ in range(MAX_ROUNDS):
+        for round_ in range(MAX_ROUNDS):
             before = paragraph
-            if config.repair_encoding:
+            if round_:
+                encoding = config.repair_encoding and may_need_repair(paragraph)
+                if not encoding and is_normal(paragraph):
+                    break  # neither stage would change it
+            if encoding:
                 paragraph = repair_paragraph_encoding(index, paragraph, edits)
             if paragraph:
                 paragraph = normalize_paragraph(index, paragraph, edits)
@@ -111,7 +123,11 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
                 quote_rules, false_friends = document_rules
                 if own_languages:
                     found = own_languages[index].language
-                    own = None if found == "und" or _letters(paragraph) < PARAGRAPH_MIN_LETTERS else found
+                    own = (
+                        None
+                        if found == "und" or not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS)
+                        else found
+                    )
                 elif foreign_typography:
                     own = _paragraph_language(paragraph, config)
                 else:
@@ -133,6 +149,25 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
             own_languages[i] for i, p in enumerate(paragraphs) if p and i in own_languages
         ),
         mixed_languages=mixed,
+    )
+
+
+def _too_long(text: str, limit: int) -> CleanResult:
+    """A text over ``max_chars``: its paragraphs as they are, and a note that says why.
+
+    The note is an edit that replaces nothing with nothing at the start of the
+    first paragraph, so replaying the audit gives the same text.
+    """
+    paragraphs = split_paragraphs(text)
+    edits: tuple[Edit, ...] = ()
+    if paragraphs:
+        detail = f"{len(text):,} characters, over max_chars={limit:,}: left as it is"
+        edits = (Edit("normalize", MAX_CHARS_RULE, MAX_CHARS_CATEGORY, "fix", 0, 0, "", "", detail),)
+    return CleanResult(
+        text=join_paragraphs(paragraphs),
+        language=UNDETERMINED.language,
+        language_confidence=UNDETERMINED.confidence,
+        edits=edits,
     )
 
 
@@ -201,7 +236,19 @@ MIXED_SHARE = 0.1
 
 
 def _letters(text: str) -> int:
-    return sum(char.isalpha() for char in text)
+    return sum(map(str.isalpha, text))
+
+
+def _has_letters(text: str, enough: int) -> bool:
+    """Whether text has at least ``enough`` letters; reads only as far as it needs to."""
+    start = 0
+    while start < len(text):
+        size = 4 * enough + 64  # a window at a time, counted in C
+        enough -= sum(map(str.isalpha, text[start : start + size]))
+        if enough <= 0:
+            return True
+        start += size
+    return enough <= 0
 
 
 def _paragraph_languages(
@@ -237,7 +284,7 @@ def _paragraph_language(paragraph: str, config: CleanConfig) -> str | None:
     """The language of a paragraph whose typography depends on it, when it can be told."""
     if not config.detect_language or FOREIGN_TYPOGRAPHY_RE.search(paragraph) is None:
         return None
-    if sum(char.isalpha() for char in paragraph) < PARAGRAPH_MIN_LETTERS:
+    if not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS):
         return None
     language = detect_language(paragraph, config).language
     return None if language == "und" else language

@@ -37,6 +37,11 @@ def test_replace_validates_again() -> None:
         ({"languages": {"en", "xx"}}, r"unknown languages \['xx'\]"),
         ({"languages": set()}, r"languages is empty"),
         ({"min_language_confidence": 1.5}, r"between 0 and 1"),
+        ({"max_chars": 0}, r"max_chars must be a whole number > 0, or None for no limit; got 0"),
+        ({"max_chars": -5}, r"max_chars must be a whole number > 0"),
+        ({"max_chars": 1.5}, r"max_chars must be a whole number > 0"),
+        ({"max_chars": True}, r"max_chars must be a whole number > 0"),
+        ({"max_chars": "10"}, r"max_chars must be a whole number > 0"),
     ],
 )
 def test_bad_values_raise_value_error_naming_the_valid_ones(kwargs: dict[str, object], message: str) -> None:
@@ -59,3 +64,9 @@ def test_sets_are_frozen_on_creation() -> None:
     assert config.keep_categories == frozenset({"separator"})
     assert config.languages == frozenset({"en", "fr"})
     assert hash(config.keep_categories)
+
+
+def test_max_chars_has_a_documented_default_and_none_means_no_limit() -> None:
+    assert CleanConfig().max_chars == 10_000_000
+    assert CleanConfig(max_chars=None).max_chars is None
+    assert CleanConfig().replace(max_chars=5).max_chars == 5

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import signal
+import re
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import cleancorp
-from cleancorp.rules import RuleFileError, load_rules, parse_rules
+from cleancorp.rules import MAX_FILE_CHARS, RuleFileError, load_rules, parse_rules
+from cleancorp.rules.safety import REVIEWED_BUILTIN_PATTERNS, check_pattern
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 GOOD = """
 [vars]
@@ -111,56 +119,157 @@ def test_patterns_of_one_rule_must_join() -> None:
         parse_rules(text)
 
 
-ADVERSARIAL = [
-    "!",
-    "(",
-    "@",
-    "&",
-    " ",
-    "a",
-    "A",
-    ".",
-    "-",
-    "/",
-    "«",
-    "“",
-    "Aa ",
-    "A. ",
-    "By A ",
-    "A and ",
-    "A, ",
-    "Reporting by A; ",
-    ". A/",
-    "Photo ",
-    "1:",
-    "extradition of ",
+UNSAFE_PATTERNS = [
+    # (pattern, the shape the message names, the unit of a text it takes exponential time on)
+    (r"^(a+)+$", "contains another unbounded repeat", "a"),
+    (r"^(a*)*$", "contains another unbounded repeat", "a"),
+    (r"^(\w+\s?)+$", "contains another unbounded repeat", "a"),
+    (r"^(?:x|y+)*$", "contains another unbounded repeat", "y"),
+    (r"^(?:\w+,?\s*)+:", "contains another unbounded repeat", "a"),
+    (r"^(a|a)*$", "can match nothing in two ways", "a"),
+    (r"^(?:ab|a|b)*c", "alternatives that can match the same text", "ab"),
+    (r"^(?:a|aa)+$", "alternatives that can match the same text", "a"),
+    (r'^"(?:[^"]|\\.)*"$', "alternatives that can match the same text", "\\"),
+    (r"^(?:a+a+)+$", "adjacent unbounded repeats", "a"),
+    (r"^(?:\d+\.?\d*)+$", "adjacent unbounded repeats", "1"),
+]
+SAFE_PATTERNS = [
+    r"(?:\w+\s)+end",  # a space must end each repeat
+    r"(?:\s*,\s*\w+)+",
+    r"^\W*(?:follow|join) us on \w+",
+    r"(?:\w+ ){0,5}?\w+ said",
+    r"\d{1,3}(?:,\d{3})*",
+    r"(?:https?://)?\S+",
+    r"(a{2})*b",
+    r"(?:foo|bar)+",
+    r"(\w|\d)+!",  # the parser joins the two into one class: [\w\d]+
+    r"^(?:[a-z]{2,4}\s*/\s*)+AFP$",
 ]
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
-def test_no_rule_backtracks_without_end() -> None:
-    """Every built-in pattern finishes on 20,000-character runs (a guard, not a speed test)."""
+def _literal(pattern: str) -> str:
+    """A pattern as a TOML literal string (backslashes as they are)."""
+    return "'''" + pattern + "'''"
+
+
+def _best_search(pattern: re.Pattern[str], text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        pattern.search(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(("pattern", "shape", "unit"), UNSAFE_PATTERNS)
+def test_patterns_that_take_exponential_time_are_refused(pattern: str, shape: str, unit: str) -> None:
+    text = GOOD.replace("'^Get {{brand}} on your phone'", _literal(pattern))
+    with pytest.raises(RuleFileError, match="can take exponential time") as error:
+        parse_rules(text, "user.toml")
+    message = str(error.value)
+    assert message.startswith("user.toml, rule 'acme-promo': pattern ")
+    assert shape in message
+    # the guard is right: twice the text takes far more than twice the time
+    # (linear time would give 2; short texts keep the test quick)
+    compiled = re.compile(pattern, re.IGNORECASE)
+    opening = '"' if pattern.startswith('^"') else ""
+    small = _best_search(compiled, opening + unit * 6 + "!")
+    big = _best_search(compiled, opening + unit * 12 + "!")
+    assert big > 8 * small
+
+
+@pytest.mark.parametrize("pattern", SAFE_PATTERNS)
+def test_safe_patterns_are_accepted(pattern: str) -> None:
+    check_pattern(pattern, re.IGNORECASE)
+    text = GOOD.replace("'^Get {{brand}} on your phone'", _literal(pattern))
+    assert parse_rules(text, "user.toml").boilerplate[0].id == "acme-promo"
+
+
+def test_every_builtin_pattern_passes_the_guard_or_awaits_its_rewrite() -> None:
+    """Built-in patterns load; those the guard flags are the reviewed ones, as they stand."""
     rules = load_rules()
-    patterns = [(r.id, r.pattern) for r in rules.boilerplate]
-    patterns += [(r.id, frame) for r in rules.false_friends for frame in r.frames]
+    assert rules.boilerplate
+    builtin = {
+        (entry["id"], pattern)
+        for name in ("boilerplate.toml", "quirks.toml")
+        for entry in tomllib.loads(
+            (Path(cleancorp.__file__).parent / "rules" / name).read_text(encoding="utf-8")
+        ).get("boilerplate", [])
+        for pattern in entry["patterns"]
+    }
+    stale = REVIEWED_BUILTIN_PATTERNS - builtin
+    assert not stale, f"rewritten: take these off REVIEWED_BUILTIN_PATTERNS: {sorted(stale)}"
+    # a reviewed pattern is accepted from the built-in files only
+    rule_id, pattern = sorted(REVIEWED_BUILTIN_PATTERNS)[0]
+    text = BIG_VARS + GOOD.split("[vars]\nbrand = '(?:Acme News|ACME)'\n")[1].replace(
+        '"acme-promo"', f'"{rule_id}"'
+    ).replace("'^Get {{brand}} on your phone'", _literal(pattern))
+    with pytest.raises(RuleFileError, match="can take exponential time"):
+        parse_rules(text, "user.toml")
 
-    def stuck(signum: int, frame: object) -> None:
-        raise TimeoutError
 
-    previous = signal.signal(signal.SIGALRM, stuck)
-    try:
-        for rule_id, pattern in patterns:
-            for unit in ADVERSARIAL:
-                text = unit * (20_000 // len(unit)) + " x"
-                signal.alarm(5)
-                try:
-                    pattern.search(text)
-                except TimeoutError:
-                    pytest.fail(f"{rule_id} did not finish on {unit!r} * n")
-                finally:
-                    signal.alarm(0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+BIG_VARS = """
+[vars]
+lead = '''^[^\\w“”"«»„‘’'‹›「『]{0,8}'''
+name = '''(?-i:[A-Z][\\w'’-]*\\.?)'''
+not_name = '''(?!(?-i:The|A)\\b)'''
+person = '''(?:{{name}}\\s+){0,3}{{name}}'''
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD.replace("'^Get {{brand}} on your phone'", "'" + "a" * 30_000 + "'"), r"30,000 characters long"),
+        (GOOD.replace("'^Get {{brand}} on your phone'", "'a{1,5000}'"), r"repeat bound of 5,000"),
+        (GOOD.replace("'^Get {{brand}} on your phone'", "'a{9999}'"), r"repeat bound of 9,999"),
+        (
+            # variables that double each other: refused before the text is built
+            "[vars]\nv0 = 'abcdefgh'\n"
+            + "".join(f"v{i + 1} = '{{{{v{i}}}}}{{{{v{i}}}}}'\n" for i in range(40))
+            + GOOD.replace("[vars]", "[other]").replace("[other]\nbrand = '(?:Acme News|ACME)'\n", ""),
+            r"\[vars\] v12'.* characters long once its variables are filled in",
+        ),
+        (
+            GOOD
+            + "".join(
+                "[[boilerplate]]" + GOOD.split("[[boilerplate]]")[1].replace("acme-promo", f"r{i}")
+                for i in range(2_001)
+            ),
+            r"\[\[boilerplate\]\] has 2,002 rules; at most 2,000",
+        ),
+        (
+            GOOD.replace("'^Get {{brand}} on your phone'", ", ".join(["'a'"] * 501)),
+            r"patterns has 501 entries",
+        ),
+        ("x = " + "[" * 5_000 + "]" * 5_000, r"not valid TOML|unknown table"),
+    ],
+)
+def test_rule_files_beyond_the_limits_are_refused(text: str, message: str) -> None:
+    with pytest.raises(RuleFileError, match=message) as error:
+        parse_rules(text, "user.toml")
+    assert str(error.value).startswith("user.toml")
+
+
+def test_a_huge_rule_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.toml"
+    path.write_text("# " + "x" * (4 * MAX_FILE_CHARS + 10), encoding="utf-8")
+    with pytest.raises(RuleFileError, match=r"huge.toml: is .* bytes long"):
+        load_rules((str(path),))
+
+
+def test_loading_runs_no_code_from_the_file(tmp_path: Path) -> None:
+    """A rule file is data: what looks like code in it is a string, or an error."""
+    marker = tmp_path / "ran"
+    code = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+    sneaky = GOOD.replace("Acme's app promotion", code).replace(
+        "'^Get {{brand}} on your phone'", _literal("^" + re.escape(code))
+    )
+    rules = parse_rules(sneaky, "user.toml")
+    assert rules.boilerplate[0].source == code
+    with pytest.raises(RuleFileError):
+        parse_rules(GOOD + f"\n{code}\n", "user.toml")
+    assert not marker.exists()
 
 
 def test_a_changed_rule_file_is_read_again(tmp_path: Path) -> None:

@@ -4,8 +4,11 @@ The package ships ``boilerplate.toml`` and ``quirks.toml`` beside this module;
 a user adds files of their own in the same format through
 ``CleanConfig(rule_files=...)``. Every file is validated when it is loaded:
 an unknown key, a missing field, a duplicate id, a bad regex or an unknown
-variable is a :class:`RuleFileError` that names the file and the rule. Files
-are read once and cached; what the cache holds is immutable.
+variable is a :class:`RuleFileError` that names the file and the rule, and so
+is a pattern that can take exponential time or that breaks the size limits
+(:mod:`cleancorp.rules.safety`). A rule file is data: it is read with
+``tomllib`` and its patterns compiled with ``re``; nothing in it runs as code.
+Files are read once and cached; what the cache holds is immutable.
 
 Format (see ``docs/rules.md`` for the whole reference)::
 
@@ -39,6 +42,12 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 
 from cleancorp.prefilter import first_keys, last_keys, necessary_literals
+from cleancorp.rules.safety import (
+    MAX_PATTERN_CHARS,
+    REVIEWED_BUILTIN_PATTERNS,
+    UnsafePatternError,
+    check_pattern,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -59,6 +68,14 @@ CATEGORY_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 LANGUAGE_RE = re.compile(r"^(?:\*|[a-z]{2,3})$")
 VAR_RE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 BUILTIN_FILES = ("boilerplate.toml", "quirks.toml")
+MAX_FILE_CHARS = 2_000_000
+"""The largest rule file read, in characters (the built-in ones are about 100,000)."""
+MAX_RULES = 2_000
+"""The most rules of one kind (``[[boilerplate]]``, ``[[false_friend]]``, ...) in one file."""
+MAX_PATTERNS = 500
+"""The most patterns (or frames) one rule may list."""
+MAX_VARS = 500
+"""The most ``[vars]`` one file may define."""
 
 
 class RuleFileError(ValueError):
@@ -208,15 +225,19 @@ _FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 class _Reader:
     """Validates one parsed file, with messages that name the file and rule."""
 
-    def __init__(self, name: str, data: dict[str, Any]) -> None:
+    def __init__(self, name: str, data: dict[str, Any], builtin: bool = False) -> None:
         self.name = name
         self.data = data
+        self.builtin = builtin
+        self.checked: set[tuple[str, int]] = set()
         unknown = set(data) - {"vars", *_FIELDS}
         if unknown:
             self.fail(None, f"unknown table(s) {sorted(unknown)}; expected {sorted(['vars', *_FIELDS])}")
         raw_vars = data.get("vars", {})
         if not isinstance(raw_vars, dict) or not all(isinstance(v, str) for v in raw_vars.values()):
             self.fail(None, "[vars] must map names to regex strings")
+        if len(raw_vars) > MAX_VARS:
+            self.fail(None, f"[vars] defines {len(raw_vars):,} names; at most {MAX_VARS:,} are allowed")
         self.vars: dict[str, str] = {}
         for key, value in raw_vars.items():
             self.vars[key] = self.expand(value, f"[vars] {key}")
@@ -226,13 +247,38 @@ class _Reader:
         raise RuleFileError(f"{where}: {message}")
 
     def expand(self, pattern: str, rule: str) -> str:
-        def substitute(match: re.Match[str]) -> str:
+        """The pattern with its ``{{vars}}`` filled in, refused if that makes it too long.
+
+        The length is worked out before the text is built, so that variables
+        that repeat each other cannot blow up in memory.
+        """
+        length = len(pattern)
+        for match in VAR_RE.finditer(pattern):
             name = match.group(1)
             if name not in self.vars:
                 self.fail(rule, f"unknown variable {{{{{name}}}}}; defined: {sorted(self.vars)}")
-            return self.vars[name]
+            length += len(self.vars[name]) - len(match.group())
+        if length > MAX_PATTERN_CHARS:
+            self.fail(
+                rule,
+                f"pattern {_shorten(pattern)!r} is {length:,} characters long once its variables are "
+                f"filled in; the longest allowed is {MAX_PATTERN_CHARS:,}",
+            )
+        return VAR_RE.sub(lambda match: self.vars[match.group(1)], pattern)
 
-        return VAR_RE.sub(substitute, pattern)
+    def check_safe(self, rule: str, pattern: str, expanded: str, flags: int) -> None:
+        """Refuse a pattern that can take exponential time (see :mod:`cleancorp.rules.safety`)."""
+        key = (expanded, flags)
+        if (expanded, flags) in self.checked:
+            return
+        if self.builtin and (rule, pattern) in REVIEWED_BUILTIN_PATTERNS:
+            self.checked.add(key)
+            return
+        try:
+            check_pattern(expanded, flags)
+        except UnsafePatternError as error:
+            self.fail(rule, f"pattern {_shorten(pattern)!r} {error}")
+        self.checked.add(key)
 
     def compile(self, rule: str, patterns: Iterable[str], flags: int) -> re.Pattern[str]:
         parts = []
@@ -240,8 +286,9 @@ class _Reader:
             expanded = self.expand(pattern, rule)
             try:
                 re.compile(expanded, flags)
-            except re.error as error:
-                self.fail(rule, f"bad regex {pattern!r}: {error}")
+            except (re.error, RecursionError, OverflowError) as error:
+                self.fail(rule, f"bad regex {_shorten(pattern)!r}: {error}")
+            self.check_safe(rule, pattern, expanded, flags)
             parts.append(f"(?:{expanded})")
         try:
             return re.compile("|".join(parts), flags)
@@ -296,6 +343,10 @@ class _Reader:
         entries: list[dict[str, Any]] = self.data.get(table, [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             self.fail(None, f"[[{table}]] must be an array of tables")
+        if len(entries) > MAX_RULES:
+            self.fail(
+                None, f"[[{table}]] has {len(entries):,} rules; at most {MAX_RULES:,} are allowed in one file"
+            )
         required, optional = _FIELDS[table]
         for entry in entries:
             rule = entry.get("id") if isinstance(entry.get("id"), str) else None
@@ -328,6 +379,8 @@ class _Reader:
             or not all(isinstance(v, str) and (shape is None or shape.match(v)) for v in value)
         ):
             self.fail(rule, f"{key} must be a non-empty list of {what}")
+        if len(value) > MAX_PATTERNS:
+            self.fail(rule, f"{key} has {len(value):,} entries; at most {MAX_PATTERNS:,} are allowed")
         return tuple(value)
 
     def count(self, rule: str, entry: dict[str, Any], key: str) -> int | None:
@@ -464,24 +517,45 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
-def _parse(name: str, text: str) -> RuleSet:
+def _shorten(pattern: str, limit: int = 80) -> str:
+    """A pattern as a message quotes it: cut to ``limit`` characters."""
+    return pattern if len(pattern) <= limit else pattern[: limit - 1] + "…"
+
+
+def _parse(name: str, text: str, builtin: bool = False) -> RuleSet:
+    """Parse and validate one rule file.
+
+    A rule file is data: it is read with ``tomllib`` and its patterns are
+    compiled with ``re``; nothing in it is run as code. Files larger than
+    ``MAX_FILE_CHARS``, and patterns that break the limits of
+    :mod:`cleancorp.rules.safety`, are refused.
+    """
+    if len(text) > MAX_FILE_CHARS:
+        raise RuleFileError(
+            f"{name}: is {len(text):,} characters long; the largest rule file allowed is {MAX_FILE_CHARS:,}"
+        )
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
         raise RuleFileError(f"{name}: not valid TOML: {error}") from None
-    reader = _Reader(name, data)
+    reader = _Reader(name, data, builtin)
     return RuleSet(reader.boilerplate(), reader.false_friends(), reader.quote_rules(), (name,))
 
 
 @cache
 def _builtin(name: str) -> RuleSet:
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return _parse(f"cleancorp/rules/{name}", text)
+    return _parse(f"cleancorp/rules/{name}", text, builtin=True)
 
 
 @lru_cache(maxsize=64)
 def _user_file(path: str, version: tuple[int, int]) -> RuleSet:
     """The rules of one file; ``version`` (mtime, size) makes a changed file read again."""
+    if version[1] > 4 * MAX_FILE_CHARS:
+        raise RuleFileError(
+            f"{path}: is {version[1]:,} bytes long; the largest rule file allowed is "
+            f"{MAX_FILE_CHARS:,} characters"
+        )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
