@@ -235,22 +235,24 @@ def _headlines_after_labels(paragraphs: Sequence[str], decisions: list[Decision 
     under a label in the middle of a page can stand the article's own list.
     """
     count = len(paragraphs)
-    for index in range(count):
+    # The closing run of paragraphs that are empty, decided, or headlines (not
+    # list items): a label's run can reach the end only from inside it, and
+    # the first label there takes the whole run (one pass, not one per label).
+    tail = count
+    while tail > 0 and (
+        not paragraphs[tail - 1]
+        or decisions[tail - 1] is not None
+        or (not BULLET_RE.match(paragraphs[tail - 1]) and _headline_like(paragraphs[tail - 1]))
+    ):
+        tail -= 1
+    for index in range(tail, count):
         decision = decisions[index]
         if decision is None or decision.category not in LABEL_CATEGORIES:
             continue
-        run = []
-        after = index + 1
-        while after < count:
-            if paragraphs[after] and decisions[after] is None:
-                # list items are judged by _headline_lists, which asks more of them
-                if BULLET_RE.match(paragraphs[after]) or not _headline_like(paragraphs[after]):
-                    break
-                run.append(after)
-            after += 1
-        if run and after == count:
-            for item in run:
+        for item in range(index + 1, count):
+            if paragraphs[item] and decisions[item] is None:
                 decisions[item] = Decision(HEADLINES_RULE_ID, HEADLINES_CATEGORY, detail="after a link label")
+        return
 
 
 def _headline_lists(paragraphs: Sequence[str], decisions: list[Decision | None]) -> None:

@@ -3,7 +3,7 @@
 Each document below is built to hit one weak spot of a text pipeline: a
 megabyte on one line, a million line breaks, one character repeated, runs of
 quote marks, scripts that alternate every character, every class of code
-point at once, text that is all mojibake. Its cost per megabyte is compared
+point at once, text that is all mojibake, a link label above every line. Its cost per megabyte is compared
 with the cost per megabyte of real articles (the seeds, cleaned as separate
 documents) measured in the same test, so that a slow machine or a busy one
 moves both: the target of the reliability issue is a ratio of at most
@@ -71,6 +71,9 @@ def pathological_documents(size: int = SIZE) -> dict[str, str]:
         "mojibake-lines": _fill(mojibake + "\n", size),
         "mojibake-double": _fill(mojibake.encode("utf-8").decode("cp1252", "replace") + "\n", size),
         "html-entities": _fill("&amp;amp;&#8217;&eacute;&#x1F600; ", size),
+        # a link label above every headline: each label's run of headlines must
+        # not be looked for again from every later label (that was quadratic)
+        "read-more-labels": _fill("Read more:\nNASA Europa Mission Could Spot Life\n", size // 4),
     }
 
 

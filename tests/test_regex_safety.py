@@ -64,16 +64,6 @@ UNITS = (
 )
 
 
-KNOWN_SLOW = {
-    r"\bcopyrighted material\b.*\bfair use\b": (
-        "fair-use-notice: quadratic where 'copyrighted material' repeats without 'fair use'; "
-        "linear: \\bcopyrighted material\\b(?:(?!\\bcopyrighted material\\b).)*\\bfair use\\b"
-    ),
-}
-"""Built-in patterns known to be super-linear, awaiting their rewrite (the value
-says how): left out of the timing test, and checked to be still there."""
-
-
 def _module_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
     """(name, pattern) for each compiled pattern a cleancorp module holds at its top level."""
     seen: set[int] = set()
@@ -259,28 +249,8 @@ def test_module_patterns_run_in_linear_time() -> None:
     assert not slow, "patterns over budget on 100,000 characters:\n" + "\n".join(slow)
 
 
-def _known_slow(pattern: re.Pattern[str]) -> bool:
-    return any(source in pattern.pattern for source in KNOWN_SLOW)
-
-
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
 def test_rule_patterns_run_in_linear_time() -> None:
-    slow = _slow_calls([entry for entry in _rule_patterns() if not _known_slow(entry[1])])
+    slow = _slow_calls(list(_rule_patterns()))
     assert not slow, "patterns over budget on 100,000 characters:\n" + "\n".join(slow)
 
-
-@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM")
-@pytest.mark.parametrize("source", sorted(KNOWN_SLOW))
-def test_known_slow_patterns_are_still_in_the_rules(source: str) -> None:
-    """Each known slow pattern is still there, and still super-linear: once it is
-    rewritten, this fails, to have it taken off ``KNOWN_SLOW``."""
-    found = [(name, pattern) for name, pattern, _methods in _rule_patterns() if source in pattern.pattern]
-    assert found, f"{source!r} is no longer in the rules: take it off KNOWN_SLOW"
-    name, pattern = found[0]
-    pieces = [piece for piece in _literal_pieces(re.compile(source)) if piece.strip()]
-    unit = pieces[0].strip() + " "
-    big, small = unit * (20_000 // len(unit)) + TAIL, unit * (2_000 // len(unit)) + TAIL
-    growth = _best_time(lambda: pattern.search(big)) / max(_best_time(lambda: pattern.search(small)), 1e-6)
-    assert growth > GROWTH, (
-        f"{name} now grows {growth:.0f} times for ten times the text: take it off KNOWN_SLOW"
-    )
