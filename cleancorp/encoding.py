@@ -217,8 +217,15 @@ def _is_bad(text: str) -> bool:
     if anchors is None:
         return is_bad(text)
     match = BADNESS_RE.match
+    # Where the characters a match can start with are dense (a run of curly
+    # quotes or guillemets), one search of the whole text costs less than a
+    # match at each of them: past this many, fall back to it.
+    budget = len(text) // 16 + 16
     for offsets, chars in anchors:
         for found in chars.finditer(text):
+            budget -= 1
+            if budget < 0:
+                return BADNESS_RE.search(text) is not None
             at = found.start()
             if any(match(text, at - offset) for offset in offsets if offset <= at):
                 return True

@@ -138,3 +138,21 @@ def test_repair_encoding_works_on_its_own() -> None:
 def test_encoding_repair_can_be_switched_off() -> None:
     config = cleancorp.CleanConfig(repair_encoding=False)
     assert cleancorp.clean("SÃ£o Paulo is a city.", config).text == "SÃ£o Paulo is a city."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“" * 2_000,
+        "« " * 1_000 + "The MinistryÃ¢â‚¬â„¢s plan",
+        "’" * 500 + "Ã©" + "’" * 500,
+        "‘quoted’ “words” " * 200,
+    ],
+)
+def test_badness_search_agrees_with_ftfy_where_anchors_are_dense(text: str) -> None:
+    """Past a budget of anchors the search falls back to one scan: same answer as ftfy."""
+    from ftfy.badness import is_bad
+
+    from cleancorp.encoding import _is_bad
+
+    assert _is_bad(text) == is_bad(text)
