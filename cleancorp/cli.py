@@ -120,6 +120,9 @@ def _add_config_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--min-language-confidence", type=float, metavar="P", help="below it: und")
     group.add_argument(
+        "--max-chars", type=int, metavar="N", help="a longer text is left as it is, with a note (10000000)"
+    )
+    group.add_argument(
         "--paragraph-languages", action="store_true", default=None, help="detect per paragraph"
     )
     for stage in ("encoding", "boilerplate", "quirks", "language"):
@@ -144,6 +147,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "repeated_min_documents": args.repeated_min_documents,
         "language_backend": args.language_backend,
         "min_language_confidence": args.min_language_confidence,
+        "max_chars": args.max_chars,
         "paragraph_languages": args.paragraph_languages,
     }
     settings.update({k: v for k, v in given.items() if v is not None})

@@ -390,6 +390,35 @@ def test_pyproject_settings_apply_and_options_win(
     assert _read_jsonl(tmp_path / "out2.jsonl")[0]["body"] == ARTICLE
 
 
+def test_max_chars_leaves_a_long_text_as_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write_jsonl(tmp_path / "in.jsonl", [{"text": DIRTY}, {"text": ARTICLE}])
+    limit = str(len(ARTICLE))
+    assert (
+        main(
+            [
+                "clean",
+                str(tmp_path / "in.jsonl"),
+                "-o",
+                str(tmp_path / "out.jsonl"),
+                "-q",
+                "--max-chars",
+                limit,
+            ]
+        )
+        == 0
+    )
+    records = _read_jsonl(tmp_path / "out.jsonl")
+    assert [r["text"] for r in records] == [
+        DIRTY.replace("\n", "\n\n"),
+        ARTICLE,
+    ]  # its paragraphs, as they are
+    assert (
+        main(["clean", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "bad.jsonl"), "--max-chars", "0"])
+        == 2
+    )
+    assert "max_chars must be a whole number > 0" in capsys.readouterr().err
+
+
 # --- explain and learn ----------------------------------------------------------------
 
 
