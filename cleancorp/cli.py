@@ -862,7 +862,10 @@ def fixed_content(path: Path, data: bytes, config: CleanConfig, text_field: str)
         cleaned = clean(text.removeprefix("\ufeff"), config).text
         return (cleaned + "\n").encode("utf-8", "surrogatepass") if cleaned else b""
     lines = []
-    for line in text.splitlines(keepends=True):
+    # lines end at "\n" only, as the corpus reader reads them: str.splitlines() would also
+    # end one at U+2028, U+0085 or \x1c, which a JSON string may hold as they are
+    *ended, last = text.split("\n")
+    for line in [*(part + "\n" for part in ended), *([last] if last else [])]:
         body = line.rstrip("\r\n")
         try:
             record = json.loads(body)

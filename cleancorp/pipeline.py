@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 from cleancorp.boilerplate import (
@@ -30,6 +31,8 @@ from cleancorp.rules import RuleSet
 MAX_ROUNDS = 16
 # Boilerplate removal and language detection alternate until they agree.
 LANGUAGE_ROUNDS = 3
+# Quirk repair and the stages before it alternate until a round repairs nothing.
+QUIRK_ROUNDS = 3
 # The note a document longer than CleanConfig.max_chars gets.
 MAX_CHARS_RULE = "max-chars"
 MAX_CHARS_CATEGORY = "too_long"
@@ -74,11 +77,101 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
     paragraphs = list(split_paragraphs(text))
     edits: list[Edit] = []
 
+    _repair_and_normalize(paragraphs, range(len(paragraphs)), edits, config)
+
+    rules = config.rules
+    # A quirk repair can change what an earlier stage decides: 'Home » World » “Europe.»' is
+    # a breadcrumb once its last '»' is a closing quote, and ftfy reads 'Â ' differently
+    # next to '”' than next to '»'. So the paragraphs that a round of quirk repair changed
+    # go through encoding repair and normalisation again, then boilerplate removal and
+    # quirk repair run again, until a round repairs nothing (in practice the second): a
+    # second clean() of the output then has nothing to do.
+    guess: LanguageGuess | None = None
+    own_languages: dict[int, LanguageGuess] = {}
+    mixed = False
+    to_repair: Iterable[int] = range(len(paragraphs))
+    for _ in range(QUIRK_ROUNDS):
+        # After the first round, only what the last one changed can change:
+        # the boilerplate stage looks again (a cheap pass), the language is
+        # detected again only if it removed something, and quirk repair goes
+        # over the changed paragraphs alone unless the language changed.
+        before = guess
+        dropped_from = len(edits)
+        if config.remove_boilerplate:
+            guess = _remove_boilerplate(paragraphs, edits, config, rules, known=before)
+        elif before is None:
+            guess = _language(join_paragraphs(paragraphs), config)
+        dropped = len(edits) > dropped_from
+        assert guess is not None
+        if config.paragraph_languages and config.detect_language and (before is None or dropped):
+            own_languages, guess, mixed = _paragraph_languages(paragraphs, guess, config)
+        if before is not None and guess.language != before.language:
+            to_repair = range(len(paragraphs))
+
+        repaired_from = len(edits)
+        if config.repair_quirks and guess.language != "und":
+            quote_rules, false_friends = rules_for(
+                rules, guess.language, config.disabled_rules, config.keep_categories
+            )
+            document = "\n".join(paragraphs)
+            document_rules = (
+                quote_rules,
+                mentioned_false_friends(false_friends, document, config.source_language),
+            )
+            # what no paragraph holds if the whole text does not
+            foreign_typography = FOREIGN_TYPOGRAPHY_RE.search(document) is not None
+            for index in to_repair:
+                paragraph = paragraphs[index]
+                if paragraph:
+                    quote_rules, false_friends = document_rules
+                    if own_languages:
+                        found = own_languages[index].language
+                        own = (
+                            None
+                            if found == "und" or not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS)
+                            else found
+                        )
+                    elif foreign_typography:
+                        own = _paragraph_language(paragraph, config)
+                    else:
+                        own = None
+                    if own is not None and own != guess.language:
+                        quote_rules, false_friends = rules_for(
+                            rules, own, config.disabled_rules, config.keep_categories
+                        )
+                    paragraphs[index] = repair_paragraph_quirks(
+                        index, paragraph, edits, quote_rules, false_friends, config.source_language
+                    )
+
+        changed = sorted({edit.paragraph for edit in edits[repaired_from:]})
+        if not changed:
+            break
+        _repair_and_normalize(paragraphs, changed, edits, config)
+        to_repair = changed
+
+    assert guess is not None
+    return CleanResult(
+        text=join_paragraphs(paragraphs),
+        language=guess.language,
+        language_confidence=guess.confidence,
+        edits=tuple(edits),
+        paragraph_languages=tuple(
+            own_languages[i] for i, p in enumerate(paragraphs) if p and i in own_languages
+        ),
+        mixed_languages=mixed,
+    )
+
+
+def _repair_and_normalize(
+    paragraphs: list[str], indices: Iterable[int], edits: list[Edit], config: CleanConfig
+) -> None:
+    """Encoding repair and normalisation of the paragraphs at ``indices``, in place."""
     # Most text needs neither stage: a cheap, exact test per paragraph skips
     # each of them (the encoding test is made again after a round that
     # changed the paragraph: removing an invisible character can join the
     # two halves of a mojibake pair).
-    for index, paragraph in enumerate(paragraphs):
+    for index in indices:
+        paragraph = paragraphs[index]
         encoding = config.repair_encoding and may_need_repair(paragraph)
         if not encoding and is_normal(paragraph):
             continue
@@ -95,61 +188,6 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
             if paragraph == before or not paragraph:
                 break
         paragraphs[index] = paragraph
-
-    rules = config.rules
-    if config.remove_boilerplate:
-        guess = _remove_boilerplate(paragraphs, edits, config, rules)
-    else:
-        guess = _language(join_paragraphs(paragraphs), config)
-
-    own_languages: dict[int, LanguageGuess] = {}
-    mixed = False
-    if config.paragraph_languages and config.detect_language:
-        own_languages, guess, mixed = _paragraph_languages(paragraphs, guess, config)
-
-    if config.repair_quirks and guess.language != "und":
-        quote_rules, false_friends = rules_for(
-            rules, guess.language, config.disabled_rules, config.keep_categories
-        )
-        document = "\n".join(paragraphs)
-        document_rules = (
-            quote_rules,
-            mentioned_false_friends(false_friends, document, config.source_language),
-        )
-        # what no paragraph holds if the whole text does not
-        foreign_typography = FOREIGN_TYPOGRAPHY_RE.search(document) is not None
-        for index, paragraph in enumerate(paragraphs):
-            if paragraph:
-                quote_rules, false_friends = document_rules
-                if own_languages:
-                    found = own_languages[index].language
-                    own = (
-                        None
-                        if found == "und" or not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS)
-                        else found
-                    )
-                elif foreign_typography:
-                    own = _paragraph_language(paragraph, config)
-                else:
-                    own = None
-                if own is not None and own != guess.language:
-                    quote_rules, false_friends = rules_for(
-                        rules, own, config.disabled_rules, config.keep_categories
-                    )
-                paragraphs[index] = repair_paragraph_quirks(
-                    index, paragraph, edits, quote_rules, false_friends, config.source_language
-                )
-
-    return CleanResult(
-        text=join_paragraphs(paragraphs),
-        language=guess.language,
-        language_confidence=guess.confidence,
-        edits=tuple(edits),
-        paragraph_languages=tuple(
-            own_languages[i] for i, p in enumerate(paragraphs) if p and i in own_languages
-        ),
-        mixed_languages=mixed,
-    )
 
 
 def _too_long(text: str, limit: int) -> CleanResult:
@@ -172,7 +210,11 @@ def _too_long(text: str, limit: int) -> CleanResult:
 
 
 def _remove_boilerplate(
-    paragraphs: list[str], edits: list[Edit], config: CleanConfig, rules: RuleSet
+    paragraphs: list[str],
+    edits: list[Edit],
+    config: CleanConfig,
+    rules: RuleSet,
+    known: LanguageGuess | None = None,
 ) -> LanguageGuess:
     """Remove boilerplate with the rules for the document's language; return that language.
 
@@ -180,6 +222,10 @@ def _remove_boilerplate(
     every language's phrases; if a rule for other languages removed anything,
     the removal is made again with the rules for the detected language only,
     and so on until the language and the rules agree (at most ``LANGUAGE_ROUNDS``).
+
+    ``known``: the language a first pass found; its rules look again at what
+    later stages changed, and the language is detected again only if they
+    remove something.
     """
     selected = select_rules(
         rules,
@@ -202,6 +248,11 @@ def _remove_boilerplate(
     )
     if config.language is not None:
         selected = rules_in_language(selected, config.language)
+    if known is not None:
+        start = len(edits)
+        acting = selected if known.language == "und" else rules_in_language(selected, known.language)
+        remove_paragraphs(paragraphs, acting, edits, structural=structural, repetition=repetition)
+        return known if len(edits) == start else _language(join_paragraphs(paragraphs), config)
     before, start = list(paragraphs), len(edits)
     acting = selected
     for round_ in range(1, LANGUAGE_ROUNDS + 1):

@@ -163,8 +163,20 @@ class RepeatedLines:
 
     @classmethod
     def from_json(cls, text: str) -> RepeatedLines:
-        """Read a table written by :meth:`to_json`."""
-        return cls.from_dict(json.loads(text))
+        """Read a table written by :meth:`to_json`.
+
+        Anything else raises ``ValueError``, JSON nested too deep to read included.
+
+        >>> RepeatedLines.from_json("[" * 100_000)
+        Traceback (most recent call last):
+        ...
+        ValueError: not a repeated-lines table: JSON nested too deep
+        """
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            raise ValueError("not a repeated-lines table: JSON nested too deep") from None
+        return cls.from_dict(data)
 
 
 def learn_repeated_lines(texts: Iterable[str], *, min_documents: int = 2) -> RepeatedLines:

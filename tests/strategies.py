@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _mojibake(text: str, encoding: str) -> str:
 
 mojibake_text = st.builds(
     _mojibake,
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=80),
     st.sampled_from(["cp1252", "latin-1", "cp1251", "mac_roman"]),
 )
 
@@ -161,3 +162,120 @@ def quoted_document(draw: st.DrawFn) -> str:
         st.lists(st.lists(quoted_sentence(), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=5)
     )
     return "\n\n".join(paragraphs)
+
+
+# --- HTML pages ------------------------------------------------------------------
+
+HTML_TAGS = ["p", "div", "article", "main", "section", "nav", "footer", "header", "aside", "h1", "li", "td"]
+HTML_NOISE = [
+    "<br>",
+    "<hr/>",
+    "<!-- comment -->",
+    "<script>var x = '<p>not text</p>';</script>",
+    "<style>p { color: red }</style>",
+    "&amp;",
+    "&nbsp;",
+    "&#8217;",
+    "&#xD800;",
+    "&bogus;",
+    "<",
+    ">",
+    "</p>",
+    "<p",
+    "<![CDATA[ x ]]>",
+    '<a href="https://example.org/?a=1&b=2">link</a>',
+    "<img src=x.png alt='photo'>",
+    "<table><tr><td>1</td><td>2</td></tr></table>",
+    "<?xml version='1.0'?>",
+    "<meta charset='iso-8859-1'>",
+]
+
+
+@st.composite
+def html_fragment(draw: st.DrawFn, depth: int = 2) -> str:
+    """Text, tags (closed or not) and HTML oddities, nested up to ``depth``."""
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            parts.append(draw(noisy_paragraph))
+        elif kind == 1:
+            parts.append(draw(st.sampled_from(HTML_NOISE)))
+        elif depth > 0:
+            tag = draw(st.sampled_from(HTML_TAGS))
+            close = draw(st.sampled_from([f"</{tag}>", f"</{tag}>", ""]))
+            parts.append(f"<{tag}>{draw(html_fragment(depth - 1))}{close}")
+        else:
+            parts.append(draw(prose_paragraph))
+    return "".join(parts)
+
+
+@st.composite
+def html_page(draw: st.DrawFn) -> str:
+    """A page: a full document around generated fragments, or a bare fragment."""
+    body = draw(html_fragment())
+    if draw(st.booleans()):
+        return f"<html><head><title>{draw(prose_paragraph)}</title></head><body>{body}</body></html>"
+    return body
+
+
+# --- corpus files ----------------------------------------------------------------
+
+json_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(any_char, max_size=20),
+)
+json_value = st.recursive(
+    json_scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(any_char, max_size=8), inner, max_size=3)
+    ),
+    max_leaves=5,
+)
+
+
+@st.composite
+def corpus_record(draw: st.DrawFn) -> dict[str, object]:
+    """A JSONL record: a text (any str, prose, boilerplate) and other fields of any JSON value."""
+    fields = st.sampled_from(["id", "url", "metadata", "tags"])
+    record: dict[str, object] = draw(st.dictionaries(fields, json_value))
+    record["text"] = draw(st.one_of(prose_paragraph, noisy_paragraph, any_text))
+    return record
+
+
+broken_jsonl_line = st.one_of(
+    st.binary(max_size=40),
+    st.sampled_from(
+        [
+            b"",
+            b"   ",
+            b"not json",
+            b"[1, 2, 3]",
+            b'"a string"',
+            b"null",
+            b'{"text": 5}',
+            b'{"id": 1}',
+            b'{"text": "cut short',
+            b'{"text": "\xff\xfe"}',
+            b'{"text": "a\\ud800b"}',
+            b'{"text": "NaN", "n": NaN}',
+            b'{"text": "a", "n": ' + b"9" * 5000 + b"}",
+            b'{"text": "a", "deep": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            b"\xef\xbb\xbf{}",
+        ]
+    ),
+    corpus_record().map(lambda r: json.dumps(r).encode()),
+)
+"""A line of a JSONL file that may or may not be a record (no line break in it)."""
+
+
+@st.composite
+def jsonl_file(draw: st.DrawFn) -> bytes:
+    """The bytes of a JSONL file: records and broken lines, LF or CRLF, maybe no last break."""
+    lines = draw(st.lists(broken_jsonl_line.map(lambda b: b.replace(b"\n", b" ")), max_size=5))
+    ends = draw(st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=len(lines), max_size=len(lines)))
+    data = b"".join(line + end for line, end in zip(lines, ends, strict=True))
+    return data[:-1] if data and draw(st.booleans()) else data

@@ -5,11 +5,28 @@ Run longer with ``pytest tests/test_properties.py --hypothesis-profile=long``.
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import io
+import json
+import os
+import tempfile
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from strategies import any_text, clean_document, document, mojibake_text, quoted_document
+from strategies import (
+    any_text,
+    clean_document,
+    corpus_record,
+    document,
+    html_page,
+    jsonl_file,
+    mojibake_text,
+    quoted_document,
+)
 
 import cleancorp
 import cleancorp.encoding
@@ -82,6 +99,8 @@ def test_generated_mojibake_is_accepted(raw: str) -> None:
     "The the the the the the the the the. »\n| 21 February 2024, Wednesday |\n"
     "The the the the the the the the the the.\n"
 )
+@example("Home » World » “Europe.»")  # a breadcrumb once its guillemet is repaired
+@example("«»Â p>o")  # mojibake that ftfy reads only next to the repaired quote
 def test_cleaning_twice_changes_nothing(raw: str) -> None:
     once = clean(raw)
     twice = clean(once.text)
@@ -169,3 +188,224 @@ def test_quirk_triggers_skip_only_rules_that_find_nothing(raw: str) -> None:
         for rule_id, trigger in QUOTE_TRIGGERS.items():
             if not trigger(paragraph):
                 assert QUOTE_FINDERS[rule_id](paragraph) == []
+
+
+# HTML input: clean_html() is clean() of what trafilatura extracts.
+
+SLOW = settings(max_examples=max(settings().max_examples // 3, 1))
+"""For properties whose examples take milliseconds each (an HTML extraction, a
+command run on files): a third of the profile's examples."""
+
+
+@SLOW
+@given(st.one_of(html_page(), any_text))
+@example("<p>a</p>" * 3)
+@example("<html><body><p>\ud800 \x00 &#0; &#xD800; &#x110000;</p></body></html>")
+@example("<p>" * 300)
+@example("<?xml version='1.0' encoding='bogus'?><p>text</p>")
+def test_clean_html_is_clean_of_the_extracted_text(page: str) -> None:
+    from cleancorp import clean_html, extract_text
+
+    extracted = extract_text(page)
+    result = clean_html(page)
+    assert result == clean(extracted)
+    assert apply_edits(extracted, result.edits) == result.text
+    check_canonical(result.text)
+    assert extract_text(page) == extracted, "extraction must not depend on what came before"
+
+
+@SLOW
+@given(html_page())
+def test_clean_html_accepts_the_page_as_bytes(page: str) -> None:
+    from cleancorp import clean_html
+
+    result = clean_html(page.encode("utf-8", "surrogatepass"))
+    check_canonical(result.text)
+
+
+# Corpus files: a record or a documented error for every line, never a crash.
+
+
+@contextlib.contextmanager
+def _folder() -> Iterator[Path]:
+    """A temporary folder that is also the working directory (no project settings apply)."""
+    with tempfile.TemporaryDirectory() as name:
+        before = os.getcwd()
+        os.chdir(name)
+        try:
+            yield Path(name)
+        finally:
+            os.chdir(before)
+
+
+def _read(path: Path) -> list[cleancorp.corpus.Item]:
+    from cleancorp.corpus import find_sources, read_items
+
+    (source,) = find_sources([path])
+    return list(read_items(source))
+
+
+@given(jsonl_file())
+def test_any_jsonl_file_gives_one_item_per_line(data: bytes) -> None:
+    with _folder() as folder:
+        path = folder / "shard.jsonl"
+        path.write_bytes(data)
+        items = _read(path)
+    lines = _lines(data)
+    assert [item.raw for item in items] == lines
+    assert [item.line for item in items] == list(range(1, len(lines) + 1))
+    for item in items:
+        assert item.raw is not None
+        if item.record is None:
+            assert item.error is not None or not item.raw.strip()
+        else:
+            assert isinstance(item.record, dict)
+            assert item.error is None or "text" in item.error
+    if items:
+        assert items[-1].position == len(data)
+
+
+@given(st.binary(max_size=200), st.sampled_from(["a.jsonl", "a.jsonl.gz", "a.jsonl.zst", "a.txt"]))
+@example(gzip.compress(b'{"text": "a"}\n')[:-3], "a.jsonl.gz")
+@example(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + b"\xff" * 20, "a.jsonl.gz")
+@example(b"\x28\xb5\x2f\xfd" + b"\x00" * 20, "a.jsonl.zst")
+def test_any_bytes_are_items_or_a_corpus_error(data: bytes, name: str) -> None:
+    from cleancorp.corpus import CorpusError
+
+    with _folder() as folder:
+        path = folder / name
+        path.write_bytes(data)
+        try:
+            items = _read(path)
+        except CorpusError as error:
+            assert str(path) in str(error)
+            return
+    for item in items:
+        assert item.record is not None or item.error is not None or not (item.raw or b"").strip()
+
+
+@given(st.lists(corpus_record(), max_size=4), st.booleans(), st.sampled_from(["jsonl", "jsonl.gz"]))
+def test_records_written_then_read_are_the_same(
+    records: list[dict[str, object]], ensure_ascii: bool, suffix: str
+) -> None:
+    lines = b"".join(
+        (json.dumps(r, ensure_ascii=ensure_ascii) + "\n").encode("utf-8", "backslashreplace") for r in records
+    )
+    with _folder() as folder:
+        path = folder / f"shard.{suffix}"
+        path.write_bytes(gzip.compress(lines, mtime=0) if suffix.endswith("gz") else lines)
+        items = _read(path)
+    assert [item.record for item in items] == records
+    assert all(item.error is None for item in items)
+
+
+# The command line, in process: an exit code of the documented set, never a traceback.
+
+
+def _main(*argv: str) -> tuple[int, str, str]:
+    from cleancorp.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    assert "Traceback" not in err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+@SLOW
+@given(jsonl_file())
+@example(b'{"text": "a  b", "title": "\\ud800"}\n')
+def test_cli_clean_jsonl_writes_utf8_records(data: bytes) -> None:
+    with _folder() as folder:
+        (folder / "in.jsonl").write_bytes(data)
+        code, _, err = _main(
+            "clean", "in.jsonl", "-o", "out.jsonl", "--workers", "1", "--rejects", "bad.jsonl"
+        )
+        assert code == 0, err
+        written = (folder / "out.jsonl").read_bytes()
+        rejects = (folder / "bad.jsonl").read_bytes()
+    lines = _lines(data)
+    assert len(_lines(written)) == len(lines)
+    for line, output in zip(lines, _lines(written), strict=True):
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (ValueError, RecursionError):
+            record = None
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            cleaned = json.loads(output.decode("utf-8"))  # a record read as UTF-8 is written as UTF-8
+            assert cleaned["text"] == clean(record["text"]).text
+        else:
+            assert output in (line, line + b"\n")  # passed through as it was
+    for reject in rejects.decode("utf-8").splitlines():
+        assert json.loads(reject)["error"]
+
+
+@SLOW
+@given(st.one_of(document(), any_text, mojibake_text), st.sampled_from(["doc.txt", "doc.md"]))
+def test_cli_clean_and_explain_a_text_file(text: str, name: str) -> None:
+    with _folder() as folder:
+        (folder / name).write_bytes(text.encode("utf-8", "surrogatepass"))
+        code, _, err = _main("clean", name, "-o", "out", "--workers", "1", "-q")
+        assert code == 0, err
+        code, out, err = _main("explain", name, "--color", "never")
+        assert code in (0, 1), err
+        assert out.startswith(f"{name} (") if code == 0 else "not UTF-8" in err
+
+
+@SLOW
+@given(
+    st.one_of(
+        jsonl_file(),
+        st.lists(corpus_record(), max_size=4).map(
+            lambda rs: "".join(json.dumps(r) + "\n" for r in rs).encode()
+        ),
+    )
+)
+@example(b'{"text": "a  b", "title": "\\ud800"}\n')
+@example(b'{"text": "a  b"}\n' + b"[" * 3000 + b"\n")
+def test_cli_fix_then_check_passes_jsonl(data: bytes) -> None:
+    with _folder() as folder:
+        (folder / "data.jsonl").write_bytes(data)
+        code, _, err = _main("fix", "data.jsonl")
+        assert code in (0, 1), err
+        skipped = "skipped (binary or not UTF-8)" in err
+        fixed = (folder / "data.jsonl").read_bytes()
+        assert (code == 0) == (fixed == data)
+        code, out, err = _main("check", "data.jsonl")
+        assert code == 0, out + err
+    if _is_utf8(data):
+        fixed.decode("utf-8")  # fix keeps a UTF-8 file UTF-8
+    if skipped:
+        return
+    for line in _lines(fixed):  # what the corpus reader finds in the fixed file is clean
+        try:
+            record = json.loads(line.decode("utf-8"))
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            assert clean(record["text"]).text == record["text"]
+
+
+@SLOW
+@given(st.one_of(document(), any_text, mojibake_text))
+def test_cli_fix_then_check_passes_text(text: str) -> None:
+    with _folder() as folder:
+        (folder / "notes.txt").write_bytes(text.encode("utf-8", "surrogatepass"))
+        code, _, err = _main("fix", "notes.txt")
+        assert code in (0, 1), err
+        code, out, err = _main("check", "notes.txt")
+        assert code == 0, out + err
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """The lines of a file as the corpus reader reads them: each ends at b"\\n" (and keeps it)."""
+    *ended, last = data.split(b"\n")
+    return [line + b"\n" for line in ended] + ([last] if last else [])
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""The fuzzing harness of cleancorp: checks, seed corpus and saved crash cases."""
