@@ -230,7 +230,23 @@ def _ordered(items: Any, forward: bool) -> list[Any]:
     return list(items) if forward else list(reversed(items))
 
 
-def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
+class PatternSource(Protocol):
+    """What the prefilter reads of a pattern: a compiled ``re.Pattern`` has both."""
+
+    @property
+    def pattern(self) -> str: ...
+    @property
+    def flags(self) -> int: ...
+
+
+@lru_cache(maxsize=1024)
+def _parsed(source: str, flags: int) -> Any:
+    """A pattern as the standard library's regex parser reads it (read once for the
+    three questions asked of each rule pattern; the result is only read, never changed)."""
+    return _sre_parse.parse(source, flags)
+
+
+def first_keys(pattern: PatternSource) -> frozenset[str] | None:
     r"""For a pattern anchored at the start: the first keys a paragraph it matches has.
 
     A paragraph's first keys (see :func:`edge_keys`) are the first one to five
@@ -246,10 +262,10 @@ def first_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     >>> first_keys(re.compile(r"^\W+")) is None
     True
     """
-    return _edge(_ordered(_sre_parse.parse(pattern.pattern, pattern.flags), True), True, True)
+    return _edge(_ordered(_parsed(pattern.pattern, pattern.flags), True), True, True)
 
 
-def last_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
+def last_keys(pattern: PatternSource) -> frozenset[str] | None:
     r"""The last keys a paragraph the pattern matches has: the last one to five
     characters up to its last word, folded (see :func:`first_keys`).
 
@@ -258,7 +274,7 @@ def last_keys(pattern: re.Pattern[str]) -> frozenset[str] | None:
     >>> last_keys(re.compile(r"all rights reserved", re.I)) is None
     True
     """
-    return _edge(_ordered(_sre_parse.parse(pattern.pattern, pattern.flags), False), False, False)
+    return _edge(_ordered(_parsed(pattern.pattern, pattern.flags), False), False, False)
 
 
 def edge_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -426,7 +442,7 @@ def _item(op: Any, value: Any) -> Literals:
     return None  # a wider class, an anchor, a look-around, a back-reference
 
 
-def necessary_literals(pattern: str | re.Pattern[str]) -> Literals:
+def necessary_literals(pattern: str | PatternSource) -> Literals:
     """Strings one of which, compared without case, every match of pattern contains.
 
     >>> sorted(necessary_literals(r"^\\W*(?:follow us|join us) on \\w+"))
@@ -434,9 +450,9 @@ def necessary_literals(pattern: str | re.Pattern[str]) -> Literals:
     >>> necessary_literals(r"^[\\W_]+$") is None
     True
     """
-    source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
-    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
-    literals = _sequence(_sre_parse.parse(source, flags))
+    source = pattern if isinstance(pattern, str) else pattern.pattern
+    flags = 0 if isinstance(pattern, str) else pattern.flags
+    literals = _sequence(_parsed(source, flags))
     if literals is None or min(map(_weight, literals)) < MIN_WEIGHT:
         return None
     return frozenset(map(fold, literals))
@@ -757,9 +773,7 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
     for literal, key in _automaton_keys(by_literal).items():
         by_key[key] = by_key.get(key, 0) | by_literal[literal]
     if by_key:
-        automaton = ahocorasick_rs.AhoCorasick(
-            list(by_key), implementation=ahocorasick_rs.Implementation.DFA
-        )
+        automaton = ahocorasick_rs.AhoCorasick(list(by_key), implementation=ahocorasick_rs.Implementation.DFA)
     finders = tuple(
         (rule_index, probe.regex.match if probe.anchored else probe.regex.search)
         for rule_index, probe in (
