@@ -536,8 +536,9 @@ def _automaton_keys(literals: Iterable[str]) -> dict[str, str]:
 
     def starts(literal: str) -> dict[str, int]:
         found: dict[str, int] = {}
-        # as heavy as the literal allows, up to twice MIN_WEIGHT
-        need = min(2 * MIN_WEIGHT, max(_weight(literal[i:]) for i in range(len(literal))))
+        # as heavy as the literal allows, up to twice MIN_WEIGHT (no character
+        # weighs less than nothing, so the whole literal is its heaviest suffix)
+        need = min(2 * MIN_WEIGHT, _weight(literal))
         for index, char in enumerate(literal):
             if (
                 not char.isspace()
