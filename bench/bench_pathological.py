@@ -23,14 +23,14 @@ import argparse
 import cProfile
 import pstats
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_language import best_time  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
 from test_pathological import (  # type: ignore[import-not-found,unused-ignore]  # noqa: E402
     CODE_POINT_CLASSES,
     pathological_documents,
@@ -40,15 +40,6 @@ from cleancorp import clean  # noqa: E402
 
 TARGET = 5.0
 READ_MORE = "Read more:\nNASA Europa Mission Could Spot Life\n"
-
-
-def _best(run: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def full_size_documents(mb: float | None) -> dict[str, str]:
@@ -79,7 +70,7 @@ def normal_cost(repeat: int, chars: int = 1_000_000) -> float:
         for document in documents:
             clean(document)
 
-    return _best(run, repeat) / (sum(map(len, documents)) / 1e6)
+    return best_time(run, repeat) / (sum(map(len, documents)) / 1e6)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, text in full_size_documents(args.mb).items():
         if args.only and name not in args.only:
             continue
-        seconds = _best(partial(clean, text), args.repeat)
+        seconds = best_time(partial(clean, text), args.repeat)
         per_mb = seconds / (len(text) / 1e6)
         ratio = per_mb / normal
         worst = max(worst, ratio)
