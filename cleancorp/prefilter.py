@@ -495,8 +495,6 @@ def fold(text: str) -> str:
     return folded
 
 
-ProbeKey = tuple[int, int]
-"""A probe: the index of its rule and its index among the rule's probes."""
 Candidate = tuple[int, Callable[[str], object]]
 """A probe to try: the index of its rule, and its regex's ``match`` (anchored)
 or ``search`` method, which returns ``None`` where the probe is not found."""
@@ -513,6 +511,8 @@ class _Probe(Protocol):
     def first(self) -> frozenset[str] | None: ...
     @property
     def last(self) -> frozenset[str] | None: ...
+    @property
+    def finder(self) -> Callable[[str], object]: ...
 
 
 # Letters from common to rare in the languages of the rules; a character that
@@ -580,8 +580,6 @@ class Prefilter:
     one bit per probe.
     """
 
-    keys: tuple[ProbeKey, ...]
-    """The probe of each bit."""
     always: int
     """Probes tried on every paragraph: nothing narrows them."""
     gated: int
@@ -596,7 +594,7 @@ class Prefilter:
     automaton_masks: tuple[int, ...]
     """The probes of each of the automaton's strings, by its index."""
     finders: tuple[Candidate, ...]
-    """The candidate of each bit."""
+    """The probe of each bit, as its rule's index and its regex method."""
     _expanded: dict[int, tuple[Candidate, ...]]
     _heads: dict[str, int] = field(default_factory=dict)
     """The probes by first keys of each paragraph head seen (a bounded memo)."""
@@ -739,16 +737,16 @@ def _has_group_reference(items: Any) -> bool:
 @lru_cache(maxsize=32)
 def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
     """The prefilter for rules (objects with ``probes``), in rule order."""
-    keys: list[ProbeKey] = []
+    finders: list[Candidate] = []
     always = 0
     gated: list[tuple[int, _Probe]] = []
     by_first: dict[str, int] = {}
     by_literal: dict[str, int] = {}
     by_last: dict[str, int] = {}
     for rule_index, rule in enumerate(rules):
-        for probe_index, probe in enumerate(rule.probes):
-            bit = 1 << len(keys)
-            keys.append((rule_index, probe_index))
+        for probe in rule.probes:
+            bit = 1 << len(finders)
+            finders.append((rule_index, probe.finder))
             if probe.anchored and probe.first is not None:
                 for key in probe.first:
                     by_first[key] = by_first.get(key, 0) | bit
@@ -775,14 +773,7 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
         by_key[key] = by_key.get(key, 0) | by_literal[literal]
     if by_key:
         automaton = ahocorasick_rs.AhoCorasick(list(by_key), implementation=ahocorasick_rs.Implementation.DFA)
-    finders = tuple(
-        (rule_index, probe.regex.match if probe.anchored else probe.regex.search)
-        for rule_index, probe in (
-            (rule_index, rules[rule_index].probes[probe_index]) for rule_index, probe_index in keys
-        )
-    )
     return Prefilter(
-        tuple(keys),
         always,
         gated_mask,
         gate,
@@ -790,6 +781,6 @@ def build_prefilter(rules: tuple[_Rule, ...]) -> Prefilter:
         by_last,
         automaton,
         tuple(by_key.values()),
-        finders,
+        tuple(finders),
         {},
     )

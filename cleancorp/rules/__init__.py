@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -107,11 +107,14 @@ class Probe:
     last: frozenset[str] | None = None
     """The last keys of the paragraphs it can match (see :mod:`cleancorp.prefilter`)."""
 
+    @property
+    def finder(self) -> Callable[[str], re.Match[str] | None]:
+        """The regex method that looks for the probe: ``match`` if anchored, else ``search``."""
+        return self.regex.match if self.anchored else self.regex.search
+
     def found(self, text: str) -> bool:
         """Whether one of the probe's patterns is found in text."""
-        if self.anchored:
-            return self.regex.match(text) is not None
-        return self.regex.search(text) is not None
+        return self.finder(text) is not None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
