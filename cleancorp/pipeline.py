@@ -110,38 +110,7 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
 
         repaired_from = len(edits)
         if config.repair_quirks and guess.language != "und":
-            quote_rules, false_friends = rules_for(
-                rules, guess.language, config.disabled_rules, config.keep_categories
-            )
-            document = "\n".join(paragraphs)
-            document_rules = (
-                quote_rules,
-                mentioned_false_friends(false_friends, document, config.source_language),
-            )
-            # what no paragraph holds if the whole text does not
-            foreign_typography = FOREIGN_TYPOGRAPHY_RE.search(document) is not None
-            for index in to_repair:
-                paragraph = paragraphs[index]
-                if paragraph:
-                    quote_rules, false_friends = document_rules
-                    if own_languages:
-                        found = own_languages[index].language
-                        own = (
-                            None
-                            if found == "und" or not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS)
-                            else found
-                        )
-                    elif foreign_typography:
-                        own = _paragraph_language(paragraph, config)
-                    else:
-                        own = None
-                    if own is not None and own != guess.language:
-                        quote_rules, false_friends = rules_for(
-                            rules, own, config.disabled_rules, config.keep_categories
-                        )
-                    paragraphs[index] = repair_paragraph_quirks(
-                        index, paragraph, edits, quote_rules, false_friends, config.source_language
-                    )
+            _repair_quirks(paragraphs, to_repair, edits, config, rules, guess, own_languages)
 
         changed = sorted({edit.paragraph for edit in edits[repaired_from:]})
         if not changed:
@@ -160,6 +129,46 @@ def clean(text: str, config: CleanConfig | None = None) -> CleanResult:
         ),
         mixed_languages=mixed,
     )
+
+
+def _repair_quirks(
+    paragraphs: list[str],
+    indices: Iterable[int],
+    edits: list[Edit],
+    config: CleanConfig,
+    rules: RuleSet,
+    guess: LanguageGuess,
+    own_languages: dict[int, LanguageGuess],
+) -> None:
+    """Quirk repair of the paragraphs at ``indices``, in place: each with the rules of
+    the document's language, or of its own where it is long enough to tell."""
+    quote_rules, false_friends = rules_for(
+        rules, guess.language, config.disabled_rules, config.keep_categories
+    )
+    document = "\n".join(paragraphs)
+    document_rules = (
+        quote_rules,
+        mentioned_false_friends(false_friends, document, config.source_language),
+    )
+    # what no paragraph holds if the whole text does not
+    foreign_typography = FOREIGN_TYPOGRAPHY_RE.search(document) is not None
+    for index in indices:
+        paragraph = paragraphs[index]
+        if not paragraph:
+            continue
+        quote_rules, false_friends = document_rules
+        if own_languages:
+            found = own_languages[index].language
+            own = None if found == "und" or not _has_letters(paragraph, PARAGRAPH_MIN_LETTERS) else found
+        elif foreign_typography:
+            own = _paragraph_language(paragraph, config)
+        else:
+            own = None
+        if own is not None and own != guess.language:
+            quote_rules, false_friends = rules_for(rules, own, config.disabled_rules, config.keep_categories)
+        paragraphs[index] = repair_paragraph_quirks(
+            index, paragraph, edits, quote_rules, false_friends, config.source_language
+        )
 
 
 def _repair_and_normalize(
